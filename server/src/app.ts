@@ -1,0 +1,49 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from './config.ts';
+import { dbPlugin, type Database } from './plugins/db.ts';
+import { errorsPlugin } from './plugins/errors.ts';
+import { docsPlugin } from './plugins/docs.ts';
+import { healthRoutes } from './modules/health/health.routes.ts';
+import { assetRoutes } from './modules/assets/assets.routes.ts';
+import { areaRoutes } from './modules/areas/areas.routes.ts';
+
+export type AppOptions = {
+  /** An already open database; tests share one. Without it the app opens its own. */
+  database?: Database;
+  /** The clock, for "open now"; tests set it. */
+  now?: () => Date;
+};
+
+/**
+ * Logs a request by its method and path only: a query string can hold a client's location
+ * (nearby search) or a name typed into search, and logs are no place for either.
+ */
+const requestSerializer = (request: { method: string; url: string; id: string }) => ({
+  id: request.id,
+  method: request.method,
+  path: request.url.split('?')[0],
+});
+
+export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: config.logLevel, serializers: { req: requestSerializer } },
+    bodyLimit: 256 * 1024,
+    trustProxy: config.trustProxy,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  // The order of the app, in one place: plugins first, then the domain modules.
+  await app.register(errorsPlugin);
+  await app.register(dbPlugin, { config, ...(options.database ? { database: options.database } : {}) });
+  await app.register(docsPlugin);
+
+  await app.register(healthRoutes);
+  await app.register(assetRoutes, { now: options.now ?? (() => new Date()) });
+  await app.register(areaRoutes);
+
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));
+  return app;
+}

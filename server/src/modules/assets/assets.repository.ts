@@ -1,0 +1,258 @@
+import { type Expression, type ExpressionBuilder, type Kysely, type SelectQueryBuilder, type Transaction, sql } from 'kysely';
+import type { AssetFilters, LocalMoment } from '@kwartier/shared';
+import type { AssetRowUpdate, DB, NewAssetRow } from '../../db/types.ts';
+import {
+  distanceMeters,
+  intersectsEnvelope,
+  knnDistance,
+  latOf,
+  lonOf,
+  pointFromLonLat,
+  withinMeters,
+} from '../../db/spatial.ts';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+/** What a stored asset looks like when it leaves the database: never its exact geometry. */
+export type AssetRecord = {
+  id: string;
+  kind: string;
+  category: string;
+  name: string;
+  description: string;
+  social_capital: string[];
+  inclusion_features: string[];
+  target_groups: string[];
+  languages: string[];
+  characteristics: string[];
+  schedule: unknown;
+  contact: unknown;
+  asks: unknown;
+  offers: unknown;
+  address: unknown;
+  precision: string;
+  status: string;
+  source: string;
+  source_id: string | null;
+  is_sample: boolean;
+  created_at: Date;
+  updated_at: Date;
+  public_lon: number;
+  public_lat: number;
+  buurt_code: string | null;
+  buurt_name: string | null;
+  wijk_code: string | null;
+  wijk_name: string | null;
+  gemeente_code: string | null;
+  gemeente_name: string | null;
+};
+
+export type AssetFilterInput = Omit<AssetFilters, 'openNow' | 'openAt'> & { openAt?: LocalMoment };
+
+/** The name of the newest area with a code. */
+function areaName(eb: ExpressionBuilder<DB, 'assets'>, code: Expression<string | null>) {
+  return eb
+    .selectFrom('areas')
+    .select('areas.name')
+    .whereRef('areas.code', '=', code as never)
+    .orderBy('areas.year', 'desc')
+    .limit(1);
+}
+
+function selectAsset(db: Db) {
+  return db.selectFrom('assets').select((eb) => [
+    'assets.id',
+    'assets.kind',
+    'assets.category',
+    'assets.name',
+    'assets.description',
+    'assets.social_capital',
+    'assets.inclusion_features',
+    'assets.target_groups',
+    'assets.languages',
+    'assets.characteristics',
+    'assets.schedule',
+    'assets.contact',
+    'assets.asks',
+    'assets.offers',
+    'assets.address',
+    'assets.precision',
+    'assets.status',
+    'assets.source',
+    'assets.source_id',
+    'assets.is_sample',
+    'assets.created_at',
+    'assets.updated_at',
+    lonOf(eb.ref('assets.public_geom')).as('public_lon'),
+    latOf(eb.ref('assets.public_geom')).as('public_lat'),
+    'assets.buurt_code',
+    areaName(eb, eb.ref('assets.buurt_code')).as('buurt_name'),
+    'assets.wijk_code',
+    areaName(eb, eb.ref('assets.wijk_code')).as('wijk_name'),
+    'assets.gemeente_code',
+    areaName(eb, eb.ref('assets.gemeente_code')).as('gemeente_name'),
+  ]);
+}
+
+/** `%` and `_` typed by a person mean themselves, not SQL wildcards. */
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+}
+
+/**
+ * Whether the schedule is open at a local moment: the SQL twin of `isOpenAt` in
+ * shared/src/schedule.ts. The moment is computed in JavaScript in Europe/Amsterdam time and
+ * passed in, so that the rule does not depend on the database's time-zone data.
+ */
+function openAt(moment: LocalMoment) {
+  const weekday = JSON.stringify(moment.weekday);
+  return sql<boolean>`(
+    coalesce((assets.schedule->>'alwaysOpen')::boolean, false)
+    OR EXISTS (
+      SELECT 1 FROM jsonb_array_elements(assets.schedule->'openingHours') AS h
+       WHERE h->'days' @> ${weekday}::jsonb
+         AND h->>'opens' <= ${moment.time} AND ${moment.time} < h->>'closes')
+    OR EXISTS (
+      SELECT 1 FROM jsonb_array_elements(assets.schedule->'meetings') AS m
+       WHERE m->>'weekday' = ${moment.weekday}
+         AND m->>'starts' <= ${moment.time} AND ${moment.time} < m->>'ends'
+         AND (m->>'recurrence' = 'weekly'
+              OR (m->>'recurrence' = 'biweekly'
+                  AND ((${moment.date}::date - (m->>'anchorDate')::date) % 14) = 0)
+              OR (m->>'recurrence' = 'monthly'
+                  AND (m->'weeksOfMonth' @> ${String(moment.weekOfMonth)}::jsonb
+                       OR (${moment.isLastWeekOfMonth}::boolean AND m->'weeksOfMonth' @> '-1'::jsonb)))))
+  )`;
+}
+
+function applyFilters<O>(
+  query: SelectQueryBuilder<DB, 'assets', O>,
+  filters: AssetFilterInput,
+): SelectQueryBuilder<DB, 'assets', O> {
+  let q = query.where('assets.status', 'in', filters.status ?? ['published']);
+  if (filters.kind) q = q.where('assets.kind', 'in', filters.kind);
+  if (filters.category) q = q.where('assets.category', 'in', filters.category);
+  // `&&` is "shares any value", `@>` is "contains all values"; both use the GIN index.
+  if (filters.socialCapital) q = q.where(sql<boolean>`assets.social_capital && ${sql.val(filters.socialCapital)}::text[]`);
+  if (filters.targetGroup) q = q.where(sql<boolean>`assets.target_groups && ${sql.val(filters.targetGroup)}::text[]`);
+  if (filters.characteristic) q = q.where(sql<boolean>`assets.characteristics && ${sql.val(filters.characteristic)}::text[]`);
+  if (filters.inclusion) q = q.where(sql<boolean>`assets.inclusion_features @> ${sql.val(filters.inclusion)}::text[]`);
+  if (filters.area) {
+    const codes = filters.area;
+    q = q.where((eb) =>
+      eb.or([eb('assets.buurt_code', 'in', codes), eb('assets.wijk_code', 'in', codes), eb('assets.gemeente_code', 'in', codes)]),
+    );
+  }
+  if (filters.bbox) q = q.where(intersectsEnvelope(sql.ref('assets.public_geom'), filters.bbox));
+  if (filters.q) {
+    const pattern = containsPattern(filters.q);
+    q = q.where((eb) => eb.or([eb('assets.name', 'ilike', pattern), eb('assets.description', 'ilike', pattern)]));
+  }
+  if (filters.openAt) q = q.where(openAt(filters.openAt));
+  return q;
+}
+
+export async function insertAsset(db: Db, row: NewAssetRow): Promise<string> {
+  const { id } = await db.insertInto('assets').values(row).returning('id').executeTakeFirstOrThrow();
+  return id;
+}
+
+export async function updateAsset(db: Db, id: string, changes: AssetRowUpdate): Promise<boolean> {
+  const result = await db
+    .updateTable('assets')
+    .set({ ...changes, updated_at: sql`now()` as never })
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function findAssetById(db: Db, id: string): Promise<AssetRecord | undefined> {
+  return (await selectAsset(db).where('assets.id', '=', id).executeTakeFirst()) as AssetRecord | undefined;
+}
+
+/** Kind and precision of an asset, for the checks an update needs; locked for the update. */
+export async function findAssetForUpdate(db: Transaction<DB>, id: string) {
+  return db
+    .selectFrom('assets')
+    .select(['id', 'kind', 'category', 'precision'])
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function listAssets(
+  db: Db,
+  filters: AssetFilterInput,
+  page: { limit: number; offset: number },
+): Promise<{ rows: AssetRecord[]; total: number }> {
+  const rows = await applyFilters(selectAsset(db), filters)
+    .orderBy('assets.name')
+    .orderBy('assets.id')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+  const { total } = await applyFilters(db.selectFrom('assets'), filters)
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow();
+  return { rows: rows as AssetRecord[], total: Number(total) };
+}
+
+export type NearbyRecord = AssetRecord & { distance_meters: number };
+
+/**
+ * Assets within `radiusMeters` of a point, nearest first. ST_DWithin and the `<->` ordering
+ * both run on the geography GiST index (assets_public_geog_idx). Distances are on the sphere,
+ * as `<->` on geography is, so that the order and the distances shown always agree.
+ */
+export async function nearbyAssets(
+  db: Db,
+  center: { lon: number; lat: number },
+  radiusMeters: number,
+  filters: AssetFilterInput,
+  page: { limit: number; offset: number },
+): Promise<{ rows: NearbyRecord[]; total: number }> {
+  const point = pointFromLonLat(center.lon, center.lat);
+  const within = withinMeters(sql.ref('assets.public_geom'), point, radiusMeters);
+  const rows = await applyFilters(selectAsset(db), filters)
+    .select(distanceMeters(sql.ref('assets.public_geom'), point).as('distance_meters'))
+    .where(within)
+    .orderBy(knnDistance(sql.ref('assets.public_geom'), point))
+    .orderBy('assets.id')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+  const { total } = await applyFilters(db.selectFrom('assets'), filters)
+    .where(within)
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow();
+  return { rows: rows as NearbyRecord[], total: Number(total) };
+}
+
+/** The SQL of the nearby query, for the benchmark and for EXPLAIN. */
+export function nearbyQuery(db: Db, center: { lon: number; lat: number }, radiusMeters: number, limit: number) {
+  const point = pointFromLonLat(center.lon, center.lat);
+  return applyFilters(selectAsset(db), {})
+    .select(distanceMeters(sql.ref('assets.public_geom'), point).as('distance_meters'))
+    .where(withinMeters(sql.ref('assets.public_geom'), point, radiusMeters))
+    .orderBy(knnDistance(sql.ref('assets.public_geom'), point))
+    .limit(limit);
+}
+
+/**
+ * Inserts an asset, or updates the one with the same source and source id: re-running an
+ * import or a seed refreshes its records instead of duplicating them.
+ */
+export async function upsertAssetBySource(db: Db, row: NewAssetRow): Promise<void> {
+  const { source: _source, source_id, id: _id, created_at: _created, ...changes } = row;
+  if (source_id === null || source_id === undefined) throw new Error('upsertAssetBySource needs a source_id');
+  await db
+    .insertInto('assets')
+    .values(row)
+    .onConflict((oc) =>
+      oc
+        .columns(['source', 'source_id'])
+        .where('source_id', 'is not', null)
+        .doUpdateSet({ ...changes, updated_at: sql`now()` as never }),
+    )
+    .execute();
+}

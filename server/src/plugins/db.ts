@@ -1,0 +1,118 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import fp from 'fastify-plugin';
+import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config.ts';
+import type { DB } from '../db/types.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+
+export type Backend = 'pglite' | 'postgres';
+
+/** An open database: the only place in Kwartier that knows which engine runs. */
+export type Database = {
+  db: Kysely<DB>;
+  backend: Backend;
+  /** True when the database answers a query. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+};
+
+type Logger = { error(obj: object, msg: string): void; info(obj: object, msg: string): void };
+
+// int8 (counts) as JavaScript numbers: Kwartier's counts stay far below 2^53.
+pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
+
+async function openPostgres(url: string, poolSize: number, log: Logger): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 });
+  // Without a listener an idle client's error (a database restart) would kill the process;
+  // the pool drops that client and the next query gets a fresh connection.
+  pool.on('error', (err) => log.error({ err: { message: err.message } }, 'idle database connection lost'));
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    backend: 'postgres',
+    ping: () => ping(db),
+    close: () => db.destroy(),
+  };
+}
+
+async function openPglite(dataDir: string | null, log: Logger): Promise<Database> {
+  // Imported lazily: PGlite's WebAssembly is large, and a PostgreSQL deployment never needs it.
+  const [{ PGlite }, { postgis }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite-postgis'),
+  ]);
+  let pglite;
+  if (dataDir === null) {
+    pglite = new PGlite({ extensions: { postgis } });
+  } else {
+    const folder = path.resolve(dataDir, 'pglite');
+    await mkdir(folder, { recursive: true });
+    log.info({ folder }, 'opening the embedded database');
+    pglite = new PGlite(folder, { extensions: { postgis } });
+  }
+  await pglite.waitReady;
+  const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
+  return { db, backend: 'pglite', ping: () => ping(db), close: () => db.destroy() };
+}
+
+async function ping(db: Kysely<DB>): Promise<boolean> {
+  try {
+    await sql`SELECT 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Opens the database the configuration names: PostgreSQL when DATABASE_URL is set, otherwise
+ * the embedded PGlite in DATA_DIR (or in memory when `dataDir` is null, for tests), and
+ * brings its schema up to date.
+ */
+export async function openDatabase(
+  options: { databaseUrl: string | undefined; dataDir: string | null; poolSize?: number },
+  log: Logger = console as unknown as Logger,
+): Promise<Database> {
+  const database = options.databaseUrl
+    ? await openPostgres(options.databaseUrl, options.poolSize ?? 10, log)
+    : await openPglite(options.dataDir, log);
+  try {
+    const applied = await migrateToLatest(database.db);
+    if (applied.length > 0) log.info({ applied }, 'database migrated');
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  return database;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Kysely<DB>;
+    database: Database;
+  }
+}
+
+export type DbPluginOptions = { config: Config; database?: Database };
+
+/**
+ * Decorates the app with the database. A database handed in (tests share one across apps)
+ * stays open when the app closes; one the plugin opened itself is closed with the app.
+ */
+export const dbPlugin = fp<DbPluginOptions>(
+  async (app, { config, database }) => {
+    const owned = database === undefined;
+    const open =
+      database ??
+      (await openDatabase(
+        { databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize },
+        app.log,
+      ));
+    app.decorate('database', open);
+    app.decorate('db', open.db);
+    if (owned) app.addHook('onClose', async () => open.close());
+  },
+  { name: 'db' },
+);

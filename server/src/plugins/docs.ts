@@ -1,0 +1,31 @@
+import fp from 'fastify-plugin';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+
+/** OpenAPI 3, generated from the same zod schemas that validate the requests, at /docs. */
+export const docsPlugin = fp(
+  async (app) => {
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: 'Kwartier API',
+          version: '0.1.0',
+          description:
+            'Kwartier: the social map and asset map (ABCD) for een buurt voor iedereen. ' +
+            'Assets (facilities, associations, initiatives, talents, businesses, contact points, public spaces) ' +
+            'and CBS areas (gemeente, wijk, buurt). Area data: Bron: CBS, Kadaster (CC BY 4.0).',
+        },
+        tags: [
+          { name: 'assets', description: 'Hulpbronnen: what helps people in a buurt' },
+          { name: 'areas', description: 'CBS gemeenten, wijken and buurten' },
+          { name: 'health', description: 'Liveness and readiness' },
+        ],
+      },
+      transform: jsonSchemaTransform,
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs' });
+  },
+  { name: 'docs' },
+);

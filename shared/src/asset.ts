@@ -1,0 +1,266 @@
+import { z } from 'zod';
+import { ScheduleSchema } from './schedule.ts';
+import {
+  ASSET_KIND_CODES,
+  ASSET_STATUS_CODES,
+  CATEGORY_CODES,
+  CHARACTERISTIC_CODES,
+  EXCHANGE_TYPE_CODES,
+  INCLUSION_FEATURE_CODES,
+  LOCATION_PRECISION_CODES,
+  SOCIAL_CAPITAL_CODES,
+  TARGET_GROUP_CODES,
+  categoryKind,
+} from './taxonomy.ts';
+import { GeoJsonPointSchema, LatitudeSchema, LongitudeSchema, numberParam } from './geo.ts';
+import { AreaRefSchema } from './area.ts';
+
+export const AssetKindSchema = z.enum(ASSET_KIND_CODES);
+export const CategorySchema = z.enum(CATEGORY_CODES);
+export const SocialCapitalSchema = z.enum(SOCIAL_CAPITAL_CODES);
+export const InclusionFeatureSchema = z.enum(INCLUSION_FEATURE_CODES);
+export const TargetGroupSchema = z.enum(TARGET_GROUP_CODES);
+export const CharacteristicSchema = z.enum(CHARACTERISTIC_CODES);
+export const LocationPrecisionSchema = z.enum(LOCATION_PRECISION_CODES);
+export const AssetStatusSchema = z.enum(ASSET_STATUS_CODES);
+
+/** A list of distinct values: duplicates in a tag list are always a mistake. */
+function distinctList<T extends z.ZodType>(item: T, max: number) {
+  return z
+    .array(item)
+    .max(max)
+    .refine((values) => new Set(values).size === values.length, { message: 'values must not repeat' });
+}
+
+/** ISO 639-1 language codes such as nl, en, ar, tr, pl. */
+const LanguageCodeSchema = z.string().regex(/^[a-z]{2}$/, 'expected a two-letter language code such as nl or ar');
+
+const PhoneSchema = z
+  .string()
+  .trim()
+  .max(30)
+  .regex(/^\+?[0-9][0-9 ()-]{5,}$/, 'expected a phone number such as 071 512 3456 or +31 71 512 3456');
+
+export const ContactSchema = z
+  .object({
+    phone: PhoneSchema.optional(),
+    email: z.email({ message: 'expected an e-mail address' }).max(254).optional(),
+    website: z.url({ protocol: /^https?$/, message: 'expected a web address starting with http:// or https://' }).max(500).optional(),
+    /** A named contact person, for organisations that choose to publish one. */
+    contactPerson: z.string().trim().min(1).max(120).optional(),
+  })
+  .strict();
+export type Contact = z.infer<typeof ContactSchema>;
+
+/** Addresses are kept as given: real-world lists write them in many ways. */
+export const AddressSchema = z
+  .object({
+    street: z.string().trim().min(1).max(200).optional(),
+    houseNumber: z.string().trim().min(1).max(20).optional(),
+    postcode: z.string().trim().min(1).max(10).optional(),
+    city: z.string().trim().min(1).max(100).optional(),
+  })
+  .strict();
+export type Address = z.infer<typeof AddressSchema>;
+
+export const ExchangeSchema = z
+  .object({
+    type: z.enum(EXCHANGE_TYPE_CODES),
+    description: z.string().trim().min(1).max(500),
+  })
+  .strict();
+export type Exchange = z.infer<typeof ExchangeSchema>;
+
+const assetFields = {
+  kind: AssetKindSchema,
+  category: CategorySchema,
+  name: z.string().trim().min(2).max(200),
+  description: z.string().trim().max(5000).default(''),
+  socialCapital: distinctList(SocialCapitalSchema, 3).default([]),
+  inclusionFeatures: distinctList(InclusionFeatureSchema, INCLUSION_FEATURE_CODES.length).default([]),
+  targetGroups: distinctList(TargetGroupSchema, TARGET_GROUP_CODES.length).default([]),
+  languages: distinctList(LanguageCodeSchema, 20).default([]),
+  characteristics: distinctList(CharacteristicSchema, CHARACTERISTIC_CODES.length).default([]),
+  schedule: ScheduleSchema.default({ alwaysOpen: false, openingHours: [], meetings: [] }),
+  contact: ContactSchema.default({}),
+  asks: z.array(ExchangeSchema).max(20).default([]),
+  offers: z.array(ExchangeSchema).max(20).default([]),
+  location: GeoJsonPointSchema,
+  precision: LocationPrecisionSchema.default('exact'),
+  address: AddressSchema.default({}),
+  status: AssetStatusSchema.default('published'),
+  source: z.string().trim().min(1).max(100).default('api'),
+  sourceId: z.string().trim().min(1).max(200).optional(),
+  isSample: z.boolean().default(false),
+};
+
+function categoryFitsKind(value: { kind?: string; category?: string }): boolean {
+  if (value.kind === undefined || value.category === undefined) return true;
+  return categoryKind(value.category as z.infer<typeof CategorySchema>) === value.kind;
+}
+const categoryFitsKindIssue = { message: 'this category does not belong to the asset kind', path: ['category'] };
+
+/** A talent is a person's gift: it is never shown at an exact address. */
+function talentIsNotExact(value: { kind?: string; precision?: string }): boolean {
+  return !(value.kind === 'talent' && value.precision === 'exact');
+}
+const talentIsNotExactIssue = { message: "a talent's location is shown at street or buurt precision, never exact", path: ['precision'] };
+
+export const AssetCreateSchema = z
+  .object(assetFields)
+  .strict()
+  .refine(categoryFitsKind, categoryFitsKindIssue)
+  .refine(talentIsNotExact, talentIsNotExactIssue);
+export type AssetCreate = z.infer<typeof AssetCreateSchema>;
+
+/** An update names only the fields it changes. Kind and category are checked together
+ * against the stored asset by the service, since one may change without the other. */
+export const AssetUpdateSchema = z
+  .object({
+    kind: assetFields.kind,
+    category: assetFields.category,
+    name: assetFields.name,
+    description: z.string().trim().max(5000),
+    socialCapital: distinctList(SocialCapitalSchema, 3),
+    inclusionFeatures: distinctList(InclusionFeatureSchema, INCLUSION_FEATURE_CODES.length),
+    targetGroups: distinctList(TargetGroupSchema, TARGET_GROUP_CODES.length),
+    languages: distinctList(LanguageCodeSchema, 20),
+    characteristics: distinctList(CharacteristicSchema, CHARACTERISTIC_CODES.length),
+    schedule: ScheduleSchema,
+    contact: ContactSchema,
+    asks: z.array(ExchangeSchema).max(20),
+    offers: z.array(ExchangeSchema).max(20),
+    location: GeoJsonPointSchema,
+    precision: LocationPrecisionSchema,
+    address: AddressSchema,
+    status: AssetStatusSchema,
+  })
+  .partial()
+  .strict()
+  .refine((patch) => Object.keys(patch).length > 0, { message: 'name at least one field to change' });
+export type AssetUpdate = z.infer<typeof AssetUpdateSchema>;
+
+export { categoryFitsKind, talentIsNotExact };
+
+export const AssetSchema = z.object({
+  id: z.uuid(),
+  kind: AssetKindSchema,
+  category: CategorySchema,
+  name: z.string(),
+  description: z.string(),
+  socialCapital: z.array(SocialCapitalSchema),
+  inclusionFeatures: z.array(InclusionFeatureSchema),
+  targetGroups: z.array(TargetGroupSchema),
+  languages: z.array(z.string()),
+  characteristics: z.array(CharacteristicSchema),
+  schedule: ScheduleSchema,
+  contact: ContactSchema,
+  asks: z.array(ExchangeSchema),
+  offers: z.array(ExchangeSchema),
+  /** The public location: for talents and non-exact assets, snapped when stored. */
+  location: GeoJsonPointSchema,
+  precision: LocationPrecisionSchema,
+  address: AddressSchema,
+  status: AssetStatusSchema,
+  buurt: AreaRefSchema.nullable(),
+  wijk: AreaRefSchema.nullable(),
+  gemeente: AreaRefSchema.nullable(),
+  provenance: z.object({ source: z.string(), sourceId: z.string().nullable(), isSample: z.boolean() }),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type Asset = z.infer<typeof AssetSchema>;
+
+export const NearbyAssetSchema = AssetSchema.extend({ distanceMeters: z.number().nonnegative() });
+export type NearbyAsset = z.infer<typeof NearbyAssetSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Query strings. A filter accepts a repeated parameter (?kind=a&kind=b) or a comma list
+// (?kind=a,b). Within one filter any value matches, except inclusion features, which must all
+// be present: a client who needs low-stimulus *and* wheelchair access needs both.
+
+function listParam<T extends z.ZodType>(item: T, max = 20) {
+  return z.preprocess((raw) => {
+    const values = Array.isArray(raw) ? raw : raw === undefined ? undefined : [raw];
+    return values?.flatMap((value) => (typeof value === 'string' ? value.split(',') : [value]))
+      .map((value) => (typeof value === 'string' ? value.trim() : value))
+      .filter((value) => value !== '');
+  }, z.array(item).min(1).max(max).optional());
+}
+
+const booleanParam = z.preprocess(
+  (raw) => (raw === 'true' || raw === '1' ? true : raw === 'false' || raw === '0' ? false : raw),
+  z.boolean().optional(),
+);
+
+const BboxSchema = z.preprocess(
+  (raw) => (typeof raw === 'string' ? raw.split(',').map((part) => (part.trim() === '' ? Number.NaN : Number(part))) : raw),
+  z
+    .tuple([LongitudeSchema, LatitudeSchema, LongitudeSchema, LatitudeSchema], {
+      message: 'expected bbox as minLon,minLat,maxLon,maxLat',
+    })
+    .refine(([minLon, minLat, maxLon, maxLat]) => minLon < maxLon && minLat < maxLat, {
+      message: 'bbox minimum must be below its maximum (minLon,minLat,maxLon,maxLat)',
+    }),
+);
+
+export const AREA_CODE_PATTERN = /^(GM\d{4}|WK\d{6}|BU\d{8})$/;
+export const AreaCodeSchema = z.string().regex(AREA_CODE_PATTERN, 'expected a CBS code such as GM0546, WK054600 or BU05460000');
+
+export const MAX_PAGE_SIZE = 100;
+
+export const assetFilterFields = {
+  kind: listParam(AssetKindSchema),
+  category: listParam(CategorySchema, 50),
+  socialCapital: listParam(SocialCapitalSchema),
+  inclusion: listParam(InclusionFeatureSchema),
+  targetGroup: listParam(TargetGroupSchema),
+  characteristic: listParam(CharacteristicSchema),
+  status: listParam(AssetStatusSchema),
+  area: listParam(AreaCodeSchema),
+  bbox: BboxSchema.optional(),
+  q: z.string().trim().min(1).max(200).optional(),
+  openNow: booleanParam,
+  /** Open at another moment than now, for example "Tuesday afternoon": an ISO date-time. */
+  openAt: z.iso.datetime({ offset: true, message: 'expected an ISO date-time such as 2026-12-01T14:30:00+01:00' }).optional(),
+  limit: numberParam(z.number().int().min(1).max(MAX_PAGE_SIZE).default(20)),
+  offset: numberParam(z.number().int().min(0).max(10_000).default(0)),
+};
+
+export const AssetListQuerySchema = z.object(assetFilterFields).strict();
+export type AssetListQuery = z.infer<typeof AssetListQuerySchema>;
+
+export const MAX_NEARBY_RADIUS_METERS = 50_000;
+
+export const NearbyQuerySchema = z
+  .object({
+    ...assetFilterFields,
+    lat: numberParam(LatitudeSchema),
+    lon: numberParam(LongitudeSchema),
+    radius: numberParam(z.number().positive().max(MAX_NEARBY_RADIUS_METERS).default(2_000)),
+  })
+  .strict();
+export type NearbyQuery = z.infer<typeof NearbyQuerySchema>;
+
+export type AssetFilters = Omit<AssetListQuery, 'limit' | 'offset'>;
+
+export const AssetPageSchema = z.object({
+  items: z.array(AssetSchema),
+  total: z.number().int().nonnegative(),
+  limit: z.number().int(),
+  offset: z.number().int(),
+});
+export type AssetPage = z.infer<typeof AssetPageSchema>;
+
+export const NearbyResultSchema = z.object({
+  items: z.array(NearbyAssetSchema),
+  /** How many assets match within the radius, of which `items` is one page. */
+  total: z.number().int().nonnegative(),
+  limit: z.number().int(),
+  offset: z.number().int(),
+  center: z.object({ lat: z.number(), lon: z.number() }),
+  radius: z.number(),
+});
+export type NearbyResult = z.infer<typeof NearbyResultSchema>;
+
+export const AssetIdParamsSchema = z.object({ id: z.uuid({ message: 'expected an asset id (a UUID)' }) }).strict();

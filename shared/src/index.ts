@@ -1,0 +1,6 @@
+export * from './taxonomy.ts';
+export * from './schedule.ts';
+export * from './geo.ts';
+export * from './area.ts';
+export * from './asset.ts';
+export * from './errors.ts';

@@ -34,6 +34,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // The API speaks JSON only; Fastify's default text/plain parser would let a string through
+  // to validation, where "expected object" says less than 415 does.
+  app.removeContentTypeParser('text/plain');
 
   // The order of the app, in one place: plugins first, then the domain modules.
   await app.register(errorsPlugin);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ScheduleSchema } from './schedule.ts';
+import { ScheduleSchema, whenFieldsValid } from './schedule.ts';
 import {
   ASSET_KIND_CODES,
   ASSET_STATUS_CODES,
@@ -98,13 +98,17 @@ function categoryFitsKind(value: { kind?: string; category?: string }): boolean 
   if (value.kind === undefined || value.category === undefined) return true;
   return categoryKind(value.category as z.infer<typeof CategorySchema>) === value.kind;
 }
-const categoryFitsKindIssue = { message: 'this category does not belong to the asset kind', path: ['category'] };
+const categoryFitsKindIssue = { message: 'this category does not belong to the asset kind', path: ['category'], ...whenFieldsValid };
 
 /** A talent is a person's gift: it is never shown at an exact address. */
 function talentIsNotExact(value: { kind?: string; precision?: string }): boolean {
   return !(value.kind === 'talent' && value.precision === 'exact');
 }
-const talentIsNotExactIssue = { message: "a talent's location is shown at street or buurt precision, never exact", path: ['precision'] };
+const talentIsNotExactIssue = {
+  message: "a talent's location is shown at street or buurt precision, never exact",
+  path: ['precision'],
+  ...whenFieldsValid,
+};
 
 export const AssetCreateSchema = z
   .object(assetFields)
@@ -137,7 +141,7 @@ export const AssetUpdateSchema = z
   })
   .partial()
   .strict()
-  .refine((patch) => Object.keys(patch).length > 0, { message: 'name at least one field to change' });
+  .refine((patch) => Object.keys(patch).length > 0, { message: 'name at least one field to change', ...whenFieldsValid });
 export type AssetUpdate = z.infer<typeof AssetUpdateSchema>;
 
 export { categoryFitsKind, talentIsNotExact };

@@ -17,6 +17,9 @@ const ClockTimeSchema = z
   .string()
   .regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'expected a time as HH:MM, for example 09:30');
 
+/** Cross-field rules run only on fields that are each valid, so one mistake is reported once. */
+export const whenFieldsValid = { when: (payload: { issues: unknown[] }) => payload.issues.length === 0 };
+
 const IsoDateSchema = z.iso.date({ message: 'expected a date as YYYY-MM-DD' });
 
 export const OpeningHoursSchema = z
@@ -29,6 +32,7 @@ export const OpeningHoursSchema = z
   .refine((hours) => hours.opens < hours.closes, {
     message: 'closes must be later than opens; split hours past midnight into two entries',
     path: ['closes'],
+    ...whenFieldsValid,
   });
 
 /** Week of the month: 1 to 5, or -1 for the last one ("elke laatste vrijdag"). */
@@ -46,18 +50,20 @@ export const MeetingSchema = z
     anchorDate: IsoDateSchema.optional(),
   })
   .strict()
-  .refine((meeting) => meeting.starts < meeting.ends, { message: 'ends must be later than starts', path: ['ends'] })
+  .refine((meeting) => meeting.starts < meeting.ends, { message: 'ends must be later than starts', path: ['ends'], ...whenFieldsValid })
   .refine((meeting) => meeting.recurrence !== 'monthly' || (meeting.weeksOfMonth?.length ?? 0) > 0, {
     message: 'a monthly meeting needs weeksOfMonth, for example [2] for every 2nd week',
     path: ['weeksOfMonth'],
+    ...whenFieldsValid,
   })
   .refine((meeting) => meeting.recurrence !== 'biweekly' || meeting.anchorDate !== undefined, {
     message: 'a biweekly meeting needs anchorDate, a date on which it meets',
     path: ['anchorDate'],
+    ...whenFieldsValid,
   })
   .refine(
     (meeting) => meeting.anchorDate === undefined || weekdayOfIsoDate(meeting.anchorDate) === meeting.weekday,
-    { message: 'anchorDate must fall on the meeting weekday', path: ['anchorDate'] },
+    { message: 'anchorDate must fall on the meeting weekday', path: ['anchorDate'], ...whenFieldsValid },
   );
 
 export const ScheduleSchema = z

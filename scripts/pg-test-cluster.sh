@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL + PostGIS cluster for tests, CI and benchmarks.
+#   scripts/pg-test-cluster.sh start DIR PORT   prints the database URL on its last line
+#   scripts/pg-test-cluster.sh stop DIR
+# Installs PostgreSQL and PostGIS from Debian when they are missing. fsync stays on: tests
+# that check durability must see what production would.
+set -euo pipefail
+
+cmd=${1:?usage: pg-test-cluster.sh start|stop DIR [PORT]}
+dir=${2:?a directory for the cluster}
+port=${3:-54329}
+db=kwartier_test
+
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+
+ensure_installed() {
+  local bin; bin=$(pg_bin)
+  if [ -n "$bin" ] && ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; then return; fi
+  echo "installing PostgreSQL and PostGIS from Debian" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  apt-get install -y -qq --no-install-recommends postgresql-15 postgresql-15-postgis-3 >&2
+}
+
+as_postgres() {
+  if [ "$(id -u)" = 0 ]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi
+}
+
+case "$cmd" in
+  start)
+    ensure_installed
+    bin=$(pg_bin)
+    mkdir -p "$dir"
+    [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir"
+    if [ ! -f "$dir/data/PG_VERSION" ]; then
+      as_postgres "$bin/initdb -D '$dir/data' -U postgres --auth=trust -E UTF8 --no-locale" >/dev/null
+    fi
+    as_postgres "$bin/pg_ctl -D '$dir/data' -l '$dir/pg.log' -o \"-p $port -k '$dir' -c listen_addresses=127.0.0.1 -c fsync=on\" -w start" >/dev/null
+    psql -q -h 127.0.0.1 -p "$port" -U postgres -tc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1 \
+      || psql -q -h 127.0.0.1 -p "$port" -U postgres -c "CREATE DATABASE $db" >/dev/null
+    psql -q -h 127.0.0.1 -p "$port" -U postgres -d "$db" -c "CREATE EXTENSION IF NOT EXISTS postgis" >/dev/null
+    echo "postgres://postgres@127.0.0.1:$port/$db"
+    ;;
+  stop)
+    bin=$(pg_bin)
+    [ -f "$dir/data/postmaster.pid" ] && as_postgres "$bin/pg_ctl -D '$dir/data' -m fast -w stop" >/dev/null || true
+    ;;
+  *)
+    echo "unknown command $cmd" >&2; exit 2 ;;
+esac

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import distance from '@turf/distance';
+import { point } from '@turf/helpers';
+import type { Asset, AreaFeature } from '@kwartier/shared';
+import { buildTestApp, clearAssets, ensureDemoAreas } from '../helpers/app.ts';
+import { createAsset } from '../helpers/fixtures.ts';
+
+let app: FastifyInstance;
+beforeAll(async () => {
+  await ensureDemoAreas();
+  app = await buildTestApp();
+});
+afterAll(() => app.close());
+beforeEach(clearAssets);
+
+const home = { lon: 4.478123, lat: 52.155456 }; // somewhere on the Haagweg, Leiden
+const talentBody = {
+  kind: 'talent', category: 'klussen', name: 'Klussen in huis', precision: 'street',
+  location: { type: 'Point', coordinates: [home.lon, home.lat] },
+  address: { street: 'Haagweg', houseNumber: '10', postcode: '2321AA', city: 'Leiden' },
+  contact: { email: 'jan@example.org', phone: '06 1234 5678' },
+};
+
+/** Every answer the public API gives about assets, as text. */
+async function everythingPublic(): Promise<string> {
+  const urls = [
+    '/api/assets?limit=100',
+    '/api/assets/nearby?lat=52.16&lon=4.49&radius=3000',
+    '/api/assets?kind=talent',
+  ];
+  const bodies = await Promise.all(urls.map(async (url) => (await app.inject({ url })).body));
+  return bodies.join('\n');
+}
+
+describe("a resident's talent never shows where they live or how to reach them", () => {
+  it('answers with a location snapped to a 250 m cell, without contact details, house number or postcode', async () => {
+    const created = await createAsset(app, talentBody);
+    expect(created.contact).toEqual({});
+    expect(created.address).toEqual({ street: 'Haagweg', city: 'Leiden' });
+    const [lon, lat] = created.location.coordinates;
+    const moved = distance(point([home.lon, home.lat]), point([lon, lat]), { units: 'meters' });
+    expect(moved).toBeGreaterThan(1);
+    expect(moved).toBeLessThan(180); // at most half the diagonal of a 250 m cell
+
+    const all = await everythingPublic();
+    for (const secret of ['jan@example.org', '1234 5678', '2321AA', String(home.lon), String(home.lat), '"10"']) {
+      expect(all).not.toContain(secret);
+    }
+  });
+
+  it('snaps every talent in the same cell to the same point, so they cannot be averaged back', async () => {
+    const a = await createAsset(app, talentBody);
+    const b = await createAsset(app, { ...talentBody, location: { type: 'Point', coordinates: [home.lon + 0.0003, home.lat + 0.0002] } });
+    expect(b.location.coordinates).toEqual(a.location.coordinates);
+  });
+
+  it('shows a buurt-precision asset at its buurt’s label point', async () => {
+    const created = await createAsset(app, { ...talentBody, precision: 'buurt' });
+    const buurt = (await app.inject({ url: `/api/areas/${created.buurt!.code}` })).json() as AreaFeature;
+    expect(created.location.coordinates).toEqual(buurt.properties.labelPoint.coordinates);
+    expect(created.address).toEqual({ city: 'Leiden' });
+  });
+
+  it('keeps hiding the exact place after the location is changed', async () => {
+    const created = await createAsset(app, talentBody);
+    const elsewhere = { lon: 4.50111, lat: 52.16222 };
+    const moved = await app.inject({
+      method: 'PATCH', url: `/api/assets/${created.id}`,
+      payload: { location: { type: 'Point', coordinates: [elsewhere.lon, elsewhere.lat] } },
+    });
+    const asset = moved.json() as Asset;
+    expect(asset.location.coordinates).not.toEqual([elsewhere.lon, elsewhere.lat]);
+    expect(moved.body).not.toContain(String(elsewhere.lon));
+  });
+
+  it('refuses to make a talent exact later on', async () => {
+    const created = await createAsset(app, talentBody);
+    const response = await app.inject({ method: 'PATCH', url: `/api/assets/${created.id}`, payload: { precision: 'exact' } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.fields).toEqual([{ field: 'body.precision', message: expect.any(String) }]);
+  });
+
+  it('shows an organisation at its exact place with its contact details, as it chose', async () => {
+    const created = await createAsset(app, { contact: { phone: '071 512 3456', email: 'info@example.org' } });
+    expect(created.location.coordinates).toEqual([4.4921, 52.1612]);
+    expect(created.contact).toEqual({ phone: '071 512 3456', email: 'info@example.org' });
+    expect(created.address.postcode).toBe('2311CS');
+  });
+});

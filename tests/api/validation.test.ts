@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildTestApp, clearAssets, countAssetRows, ensureDemoAreas } from '../helpers/app.ts';
+import { assetBody, badFields, createAsset } from '../helpers/fixtures.ts';
+
+let app: FastifyInstance;
+beforeAll(async () => {
+  await ensureDemoAreas();
+  app = await buildTestApp();
+});
+afterAll(() => app.close());
+beforeEach(clearAssets);
+
+const post = (payload: unknown) => app.inject({ method: 'POST', url: '/api/assets', payload: payload as object });
+
+describe('bad input is answered 400 with the field named, and nothing is written', () => {
+  it.each([
+    ['a wrong type', { name: 42 }, ['body.name']],
+    ['a missing field', { name: undefined }, ['body.name']],
+    ['a longitude out of range', { location: { type: 'Point', coordinates: [190, 52] } }, ['body.location.coordinates.0']],
+    ['a latitude out of range', { location: { type: 'Point', coordinates: [4.49, -95] } }, ['body.location.coordinates.1']],
+    ['a point with three coordinates', { location: { type: 'Point', coordinates: [4.49, 52.1, 3] } }, ['body.location.coordinates']],
+    ['a polygon for a location', { location: { type: 'Polygon', coordinates: [[[4, 52], [5, 52], [5, 53], [4, 52]]] } }, ['body.location.type', 'body.location.coordinates']],
+    ['an unknown kind', { kind: 'castle' }, ['body.kind']],
+    ['an unknown category', { category: 'spa' }, ['body.category']],
+    ['an unknown social-capital type', { socialCapital: ['bonding', 'gluing'] }, ['body.socialCapital.1']],
+    ['an unknown inclusion feature', { inclusionFeatures: ['flying'] }, ['body.inclusionFeatures.0']],
+    ['an unknown target group', { targetGroups: ['aliens'] }, ['body.targetGroups.0']],
+    ['an unknown characteristic', { characteristics: ['cosy'] }, ['body.characteristics.0']],
+    ['a repeated tag', { socialCapital: ['bonding', 'bonding'] }, ['body.socialCapital']],
+    ['an oversize name', { name: 'x'.repeat(201) }, ['body.name']],
+    ['an oversize description', { description: 'x'.repeat(5001) }, ['body.description']],
+    ['an unknown field', { rating: 5 }, ['body.rating']],
+    ['an unknown nested field', { address: { street: 'Breestraat', floor: 2 } }, ['body.address.floor']],
+    ['a malformed e-mail address', { contact: { email: 'not-an-address' } }, ['body.contact.email']],
+    ['a website that is not http', { contact: { website: 'javascript:alert(1)' } }, ['body.contact.website']],
+    ['an unknown status', { status: 'secret' }, ['body.status']],
+    ['a talent at an exact address', { kind: 'talent', category: 'klussen', precision: 'exact' }, ['body.precision']],
+    ['the database-derived buurt', { buurt: { code: 'BU05460000', name: 'Pieterswijk' } }, ['body.buurt']],
+  ])('%s', async (_what, change, fields) => {
+    const response = await post(assetBody(change));
+    expect(badFields(response)).toEqual(fields);
+    expect(response.body).not.toMatch(/at .*\.ts:\d+|SELECT|INSERT/);
+    expect(await countAssetRows()).toBe(0);
+  });
+
+  it('an update with bad fields changes nothing', async () => {
+    const created = await createAsset(app);
+    const patch = await app.inject({
+      method: 'PATCH', url: `/api/assets/${created.id}`,
+      payload: { name: 'Goede naam', location: { type: 'Point', coordinates: [4.49, 152] } },
+    });
+    expect(badFields(patch)).toEqual(['body.location.coordinates.1']);
+    expect((await app.inject({ url: `/api/assets/${created.id}` })).json().name).toBe(created.name);
+    expect(badFields(await app.inject({ method: 'PATCH', url: `/api/assets/${created.id}`, payload: {} }))).toEqual(['body']);
+    expect(badFields(await app.inject({ method: 'PATCH', url: `/api/assets/${created.id}`, payload: { id: 'x' } }))).toEqual(['body.id']);
+  });
+
+  it('malformed JSON, a wrong content type and an oversize body get clear errors', async () => {
+    const malformed = await app.inject({ method: 'POST', url: '/api/assets', headers: { 'content-type': 'application/json' }, payload: '{"name": ' });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json().error.code).toBe('BAD_REQUEST');
+
+    const text = await app.inject({ method: 'POST', url: '/api/assets', headers: { 'content-type': 'text/plain' }, payload: 'hallo' });
+    expect(text.statusCode).toBe(415);
+    expect(text.json().error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+
+    const huge = await post(assetBody({ description: 'x'.repeat(300 * 1024) }));
+    expect(huge.statusCode).toBe(413);
+    expect(huge.json().error.code).toBe('PAYLOAD_TOO_LARGE');
+
+    const array = await post([assetBody()]);
+    expect(badFields(array)).toEqual(['body']);
+    expect(await countAssetRows()).toBe(0);
+  });
+
+  it('an unknown route answers 404 in the same error shape', async () => {
+    const response = await app.inject({ url: '/api/nothing-here' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  });
+});

@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ASSET_KIND_CODES, INCLUSION_FEATURE_CODES, SOCIAL_CAPITAL_CODES } from '@kwartier/shared';
+import { cbsNumber, readCbsAreas, type FeatureCollection } from '../seeds/cbs.ts';
+import { readDuoSchools, websiteFromDuo } from '../seeds/duo.ts';
+import { sampleAssets } from '../seeds/samples.ts';
+import { seedDemoData } from '../seeds/demo.ts';
+import { PROJECT_ROOT } from '../server/src/lib/paths.ts';
+import { buildTestApp, clearAssets, countAssetRows, testDatabase } from './helpers/app.ts';
+
+const shared = (...segments: string[]) =>
+  JSON.parse(readFileSync(path.resolve(PROJECT_ROOT, '..', 'shared', 'data', ...segments), 'utf8')) as FeatureCollection;
+
+describe('reading the real open data as it comes', () => {
+  it('reads CBS buurten with -99999999 as unknown', () => {
+    const areas = readCbsAreas(shared('cbs-wijkbuurt-2015', 'buurten_2015_amersfoort.geojson'), 'buurt', 2015, 'test');
+    expect(areas).toHaveLength(145);
+    const values = areas.flatMap((a) => Object.values(a.keyFigures));
+    expect(values).toContain(null);
+    expect(values.some((v) => v !== null && v < -1000)).toBe(false);
+    expect(cbsNumber(-99999999)).toBeNull();
+    expect(cbsNumber(-99999997)).toBeNull();
+    expect(cbsNumber(0)).toBe(0);
+  });
+
+  it('reads every DUO school, including the primary-school name field with a trailing space', () => {
+    const primary = readDuoSchools(shared('duo-scholen-2016', 'scholen_bo_2016.geojson'), 'primary', 'test');
+    const secondary = readDuoSchools(shared('duo-scholen-2016', 'scholen_vo_2016.geojson'), 'secondary', 'test');
+    expect(primary).toHaveLength(95);
+    expect(secondary).toHaveLength(43);
+    expect(primary.find((s) => s.sourceId === '04PN00')).toMatchObject({
+      name: 'Haanstra Basisschool', kind: 'facility', category: 'school',
+      address: { street: 'Rapenburg', houseNumber: '129 -131', postcode: '2311GM', city: 'Leiden' },
+      contact: { phone: '0715133631', website: 'http://www.haanstraschool.nl' },
+    });
+    expect(websiteFromDuo('[url=                ]Website[/url]')).toBeUndefined();
+  });
+
+  it('has sample data for every kind, social-capital type and inclusion feature, marked as samples', () => {
+    const samples = sampleAssets();
+    expect(new Set(samples.map((s) => s.kind))).toEqual(new Set(ASSET_KIND_CODES));
+    expect(new Set(samples.flatMap((s) => s.socialCapital))).toEqual(new Set(SOCIAL_CAPITAL_CODES));
+    expect(new Set(samples.flatMap((s) => s.inclusionFeatures))).toEqual(new Set(INCLUSION_FEATURE_CODES));
+    expect(samples.every((s) => s.isSample && s.source === 'kwartier-sample')).toBe(true);
+  });
+});
+
+describe('loading the demo data', () => {
+  beforeAll(clearAssets);
+
+  it('loads areas, schools and samples, and a second run updates instead of duplicating', async () => {
+    const { db } = await testDatabase();
+    const log = { info: () => {} };
+    const first = await seedDemoData(db, log);
+    const rows = await countAssetRows();
+    expect(first).toEqual({ areas: 337, assets: 161 });
+    expect(rows).toBe(161);
+    await seedDemoData(db, log);
+    expect(await countAssetRows()).toBe(rows);
+
+    const app = await buildTestApp();
+    const schools = (await app.inject({ url: '/api/assets?category=school&area=GM0546&limit=100' })).json();
+    expect(schools.total).toBe(27 + 13);
+    const everyAssetPlaced = (await app.inject({ url: '/api/assets?limit=100&offset=100' })).json();
+    expect(everyAssetPlaced.items.every((a: { gemeente: unknown }) => a.gemeente !== null)).toBe(true);
+    await app.close();
+  });
+});

@@ -26,7 +26,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       source text NOT NULL,
       imported_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (code, year),
-      CHECK (code ~ '^(GM[0-9]{4}|WK[0-9]{6}|BU[0-9]{8})$')
+      CHECK (code ~ '^(GM[0-9]{4}|WK[0-9]{4}[0-9A-Z]{2}|BU[0-9]{4}[0-9A-Z]{4})$')
     )`.execute(db);
   await sql`CREATE INDEX areas_geom_idx ON areas USING gist (geom)`.execute(db);
   await sql`CREATE INDEX areas_level_parent_idx ON areas (level, year, parent_code)`.execute(db);

@@ -1,4 +1,4 @@
-import type { AreaLevel } from '@kwartier/shared';
+import { AREA_CODE_PATTERN, type AreaLevel } from '@kwartier/shared';
 import type { AreaInput } from '../server/src/modules/areas/areas.repository.ts';
 
 /**
@@ -22,13 +22,30 @@ function cbsCount(value: unknown): number | null {
   return number === null || number < 0 ? null : Math.round(number);
 }
 
-/** Fields that identify an area rather than describe it: not key figures. */
-const IDENTITY_FIELDS = new Set(['BU_CODE', 'BU_NAAM', 'WK_CODE', 'WK_NAAM', 'GM_CODE', 'GM_NAAM', 'IND_WBI', 'POSTCODE', 'DEK_PERC']);
+/** Where a CBS file keeps what Kwartier reads; the field names differ between editions. */
+export type CbsFieldNames = {
+  code: string;
+  name: string;
+  parent: string | null;
+  gemeente: string;
+  inhabitants: string;
+  households: string;
+  landAreaHectares: string | null;
+  /** Fields that identify an area rather than describe it: not key figures. */
+  identity: string[];
+};
 
-const LEVEL_FIELDS: Record<AreaLevel, { code: string; name: string; parent: string | null }> = {
-  gemeente: { code: 'GM_CODE', name: 'GM_NAAM', parent: null },
-  wijk: { code: 'WK_CODE', name: 'WK_NAAM', parent: 'GM_CODE' },
-  buurt: { code: 'BU_CODE', name: 'BU_NAAM', parent: 'WK_CODE' },
+/** The wijk- en buurtkaart with kerncijfers, 2015 edition: upper-case names per level. */
+export const KWB_2015_FIELDS: Record<AreaLevel, CbsFieldNames> = {
+  gemeente: { code: 'GM_CODE', name: 'GM_NAAM', parent: null, gemeente: 'GM_CODE', inhabitants: 'AANT_INW', households: 'AANTAL_HH', landAreaHectares: 'OPP_LAND', identity: ['GM_CODE', 'GM_NAAM'] },
+  wijk: { code: 'WK_CODE', name: 'WK_NAAM', parent: 'GM_CODE', gemeente: 'GM_CODE', inhabitants: 'AANT_INW', households: 'AANTAL_HH', landAreaHectares: 'OPP_LAND', identity: ['WK_CODE', 'WK_NAAM', 'GM_CODE', 'GM_NAAM', 'IND_WBI'] },
+  buurt: { code: 'BU_CODE', name: 'BU_NAAM', parent: 'WK_CODE', gemeente: 'GM_CODE', inhabitants: 'AANT_INW', households: 'AANTAL_HH', landAreaHectares: 'OPP_LAND', identity: ['BU_CODE', 'BU_NAAM', 'WK_CODE', 'GM_CODE', 'GM_NAAM', 'IND_WBI', 'POSTCODE', 'DEK_PERC'] },
+};
+
+/** PDOK's wijken en buurten 2024 export: lower-case names, fewer figures. */
+export const PDOK_2024_WIJK_FIELDS: CbsFieldNames = {
+  code: 'wijkcode', name: 'wijknaam', parent: 'gemeentecode', gemeente: 'gemeentecode', inhabitants: 'aantal_inwoners',
+  households: 'huishoudens', landAreaHectares: null, identity: ['wijkcode', 'wijknaam', 'gemeentecode', 'gemeentenaam'],
 };
 
 export class CbsFileError extends Error {
@@ -36,22 +53,28 @@ export class CbsFileError extends Error {
 }
 
 /** The areas of one CBS file, with the row number of anything that cannot be read. */
-export function readCbsAreas(collection: FeatureCollection, level: AreaLevel, year: number, source: string): AreaInput[] {
-  const fields = LEVEL_FIELDS[level];
+export function readCbsAreas(
+  collection: FeatureCollection,
+  level: AreaLevel,
+  year: number,
+  source: string,
+  fields: CbsFieldNames = KWB_2015_FIELDS[level],
+): AreaInput[] {
+  const identity = new Set(fields.identity);
   return collection.features.map((feature, index) => {
     const where = `${source} feature ${index + 1}`;
     const p = feature.properties ?? {};
     const code = String(p[fields.code] ?? '').trim();
     const name = String(p[fields.name] ?? '').trim();
-    const gemeenteCode = String(p.GM_CODE ?? '').trim();
-    if (!/^(GM\d{4}|WK\d{6}|BU\d{8})$/.test(code)) throw new CbsFileError(`${where}: ${fields.code} "${code}" is not a CBS code`);
-    if (!/^GM\d{4}$/.test(gemeenteCode)) throw new CbsFileError(`${where}: GM_CODE "${gemeenteCode}" is not a gemeente code`);
+    const gemeenteCode = String(p[fields.gemeente] ?? '').trim();
+    if (!AREA_CODE_PATTERN.test(code)) throw new CbsFileError(`${where}: ${fields.code} "${code}" is not a CBS code`);
+    if (!/^GM\d{4}$/.test(gemeenteCode)) throw new CbsFileError(`${where}: ${fields.gemeente} "${gemeenteCode}" is not a gemeente code`);
     if (!feature.geometry || !['Polygon', 'MultiPolygon'].includes(feature.geometry.type)) {
       throw new CbsFileError(`${where}: ${code} has no polygon`);
     }
     const keyFigures: Record<string, number | null> = {};
     for (const [key, value] of Object.entries(p)) {
-      if (IDENTITY_FIELDS.has(key) || typeof value !== 'number') continue;
+      if (identity.has(key) || typeof value !== 'number') continue;
       keyFigures[key] = cbsNumber(value);
     }
     return {
@@ -61,9 +84,9 @@ export function readCbsAreas(collection: FeatureCollection, level: AreaLevel, ye
       name: name || code,
       parentCode: fields.parent ? String(p[fields.parent] ?? '').trim() || null : null,
       gemeenteCode,
-      inhabitants: cbsCount(p.AANT_INW),
-      households: cbsCount(p.AANTAL_HH),
-      landAreaHectares: cbsNumber(p.OPP_LAND),
+      inhabitants: cbsCount(p[fields.inhabitants]),
+      households: cbsCount(p[fields.households]),
+      landAreaHectares: fields.landAreaHectares ? cbsNumber(p[fields.landAreaHectares]) : null,
       keyFigures,
       geometry: feature.geometry,
       source,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AREA_LEVEL_CODES } from './taxonomy.ts';
+import { AREA_CODE_PATTERN, PARENT_AREA_CODE_PATTERN } from './area-codes.ts';
 import { GeoJsonMultiPolygonSchema, LatitudeSchema, LongitudeSchema, numberParam } from './geo.ts';
 
 export const AreaLevelSchema = z.enum(AREA_LEVEL_CODES);
@@ -45,7 +46,7 @@ export type AreaFeature = z.infer<typeof AreaFeatureSchema>;
 export const AreaListQuerySchema = z
   .object({
     level: AreaLevelSchema.optional(),
-    parent: z.string().regex(/^(GM\d{4}|WK\d{6})$/, 'expected a gemeente or wijk code such as GM0546 or WK054600').optional(),
+    parent: z.string().regex(PARENT_AREA_CODE_PATTERN, 'expected a gemeente or wijk code such as GM0546 or WK054600').optional(),
     year: numberParam(z.number().int().min(1990).max(2100).optional()),
     q: z.string().trim().min(1).max(100).optional(),
   })
@@ -55,7 +56,7 @@ export type AreaListQuery = z.infer<typeof AreaListQuerySchema>;
 export const AreaListSchema = z.object({ items: z.array(AreaSummarySchema), year: z.number().int().nullable() });
 
 export const AreaCodeParamsSchema = z
-  .object({ code: z.string().regex(/^(GM\d{4}|WK\d{6}|BU\d{8})$/, 'expected a CBS code such as GM0546, WK054600 or BU05460000') })
+  .object({ code: z.string().regex(AREA_CODE_PATTERN, 'expected a CBS code such as GM0546, WK054600 or BU05460000') })
   .strict();
 
 export const AreaByCodeQuerySchema = z.object({ year: numberParam(z.number().int().min(1990).max(2100).optional()) }).strict();

@@ -14,6 +14,7 @@ import {
 } from './taxonomy.ts';
 import { GeoJsonPointSchema, LatitudeSchema, LongitudeSchema, numberParam } from './geo.ts';
 import { AreaRefSchema } from './area.ts';
+import { AREA_CODE_PATTERN } from './area-codes.ts';
 
 export const AssetKindSchema = z.enum(ASSET_KIND_CODES);
 export const CategorySchema = z.enum(CATEGORY_CODES);
@@ -208,7 +209,6 @@ const BboxSchema = z.preprocess(
     }),
 );
 
-export const AREA_CODE_PATTERN = /^(GM\d{4}|WK\d{6}|BU\d{8})$/;
 export const AreaCodeSchema = z.string().regex(AREA_CODE_PATTERN, 'expected a CBS code such as GM0546, WK054600 or BU05460000');
 
 export const MAX_PAGE_SIZE = 100;

@@ -4,3 +4,4 @@ export * from './geo.ts';
 export * from './area.ts';
 export * from './asset.ts';
 export * from './errors.ts';
+export * from './area-codes.ts';

@@ -200,10 +200,32 @@ export async function listAssets(
 export type NearbyRecord = AssetRecord & { distance_meters: number };
 
 /**
- * Assets within `radiusMeters` of a point, nearest first. ST_DWithin and the `<->` ordering
- * both run on the geography GiST index (assets_public_geog_idx). Distances are on the sphere,
- * as `<->` on geography is, so that the order and the distances shown always agree.
+ * The two queries of a nearby search: one page of assets within `radiusMeters` of a point,
+ * nearest first, and how many there are in all. ST_DWithin and the `<->` ordering both run on
+ * the geography GiST index (assets_public_geog_idx). Distances are on the sphere, as `<->` on
+ * geography is, so that the order and the distances shown always agree.
  */
+export function nearbyQueries(
+  db: Db,
+  center: { lon: number; lat: number },
+  radiusMeters: number,
+  filters: AssetFilterInput,
+  page: { limit: number; offset: number },
+) {
+  const point = pointFromLonLat(center.lon, center.lat);
+  const within = withinMeters(sql.ref('assets.public_geom'), point, radiusMeters);
+  const rows = applyFilters(selectAsset(db), filters)
+    .select(distanceMeters(sql.ref('assets.public_geom'), point).as('distance_meters'))
+    .where(within)
+    .orderBy(knnDistance(sql.ref('assets.public_geom'), point))
+    .limit(page.limit)
+    .offset(page.offset);
+  const count = applyFilters(db.selectFrom('assets'), filters)
+    .where(within)
+    .select((eb) => eb.fn.countAll<number>().as('total'));
+  return { rows, count };
+}
+
 export async function nearbyAssets(
   db: Db,
   center: { lon: number; lat: number },
@@ -211,31 +233,10 @@ export async function nearbyAssets(
   filters: AssetFilterInput,
   page: { limit: number; offset: number },
 ): Promise<{ rows: NearbyRecord[]; total: number }> {
-  const point = pointFromLonLat(center.lon, center.lat);
-  const within = withinMeters(sql.ref('assets.public_geom'), point, radiusMeters);
-  const rows = await applyFilters(selectAsset(db), filters)
-    .select(distanceMeters(sql.ref('assets.public_geom'), point).as('distance_meters'))
-    .where(within)
-    .orderBy(knnDistance(sql.ref('assets.public_geom'), point))
-    .orderBy('assets.id')
-    .limit(page.limit)
-    .offset(page.offset)
-    .execute();
-  const { total } = await applyFilters(db.selectFrom('assets'), filters)
-    .where(within)
-    .select((eb) => eb.fn.countAll<number>().as('total'))
-    .executeTakeFirstOrThrow();
+  const queries = nearbyQueries(db, center, radiusMeters, filters, page);
+  const rows = await queries.rows.execute();
+  const { total } = await queries.count.executeTakeFirstOrThrow();
   return { rows: rows as NearbyRecord[], total: Number(total) };
-}
-
-/** The SQL of the nearby query, for the benchmark and for EXPLAIN. */
-export function nearbyQuery(db: Db, center: { lon: number; lat: number }, radiusMeters: number, limit: number) {
-  const point = pointFromLonLat(center.lon, center.lat);
-  return applyFilters(selectAsset(db), {})
-    .select(distanceMeters(sql.ref('assets.public_geom'), point).as('distance_meters'))
-    .where(withinMeters(sql.ref('assets.public_geom'), point, radiusMeters))
-    .orderBy(knnDistance(sql.ref('assets.public_geom'), point))
-    .limit(limit);
 }
 
 /**
@@ -255,4 +256,14 @@ export async function upsertAssetBySource(db: Db, row: NewAssetRow): Promise<voi
         .doUpdateSet({ ...changes, updated_at: sql`now()` as never }),
     )
     .execute();
+}
+
+/** Many assets in one statement, for loaders and benchmarks. */
+export async function insertAssets(db: Db, rows: NewAssetRow[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('assets').values(rows).execute();
+}
+
+/** Refreshes the planner's statistics after a bulk load. */
+export async function analyzeAssets(db: Db): Promise<void> {
+  await sql`ANALYZE assets`.execute(db);
 }

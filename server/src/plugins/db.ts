@@ -28,6 +28,11 @@ async function openPostgres(url: string, poolSize: number, log: Logger): Promise
   // Without a listener an idle client's error (a database restart) would kill the process;
   // the pool drops that client and the next query gets a fresh connection.
   pool.on('error', (err) => log.error({ err: { message: err.message } }, 'idle database connection lost'));
+  // A connection that dies while checked out emits 'error' on its client, where the pool's
+  // listener does not reach; the query in flight fails on its own and is answered 503.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => log.error({ err: { message: err.message } }, 'database connection lost'));
+  });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL + PostGIS cluster for tests, CI and benchmarks.
-#   scripts/pg-test-cluster.sh start DIR PORT   prints the database URL on its last line
+#   scripts/pg-test-cluster.sh start DIR [PORT]  prints the database URL on its last line;
+#                                                 PORT "auto" (the default) takes a free one
 #   scripts/pg-test-cluster.sh stop DIR
 # Installs PostgreSQL and PostGIS from Debian when they are missing. fsync stays on: tests
 # that check durability must see what production would.
@@ -8,7 +9,7 @@ set -euo pipefail
 
 cmd=${1:?usage: pg-test-cluster.sh start|stop DIR [PORT]}
 dir=${2:?a directory for the cluster}
-port=${3:-54329}
+port=${3:-auto}
 db=kwartier_test
 
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
@@ -26,16 +27,32 @@ as_postgres() {
   if [ "$(id -u)" = 0 ]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi
 }
 
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+free_port() {
+  local candidate
+  for candidate in $(seq 54329 54429); do
+    port_in_use "$candidate" || { echo "$candidate"; return; }
+  done
+  echo "no free port between 54329 and 54429" >&2; exit 1
+}
+
 case "$cmd" in
   start)
     ensure_installed
+    # A cluster restarted in the same folder keeps its port.
+    if [ "$port" = auto ] && [ -f "$dir/port" ]; then port=$(cat "$dir/port"); fi
+    [ "$port" = auto ] && port=$(free_port)
     bin=$(pg_bin)
     mkdir -p "$dir"
     [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir"
     if [ ! -f "$dir/data/PG_VERSION" ]; then
       as_postgres "$bin/initdb -D '$dir/data' -U postgres --auth=trust -E UTF8 --no-locale" >/dev/null
     fi
-    as_postgres "$bin/pg_ctl -D '$dir/data' -l '$dir/pg.log' -o \"-p $port -k '$dir' -c listen_addresses=127.0.0.1 -c fsync=on\" -w start" >/dev/null
+    echo "$port" > "$dir/port"
+    if ! as_postgres "$bin/pg_ctl -D '$dir/data' -l '$dir/pg.log' -o \"-p $port -k '$dir' -c listen_addresses=127.0.0.1 -c fsync=on\" -w start" >/dev/null; then
+      echo "PostgreSQL did not start; its log:" >&2; tail -n 20 "$dir/pg.log" >&2; exit 1
+    fi
     psql -q -h 127.0.0.1 -p "$port" -U postgres -tc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1 \
       || psql -q -h 127.0.0.1 -p "$port" -U postgres -c "CREATE DATABASE $db" >/dev/null
     psql -q -h 127.0.0.1 -p "$port" -U postgres -d "$db" -c "CREATE EXTENSION IF NOT EXISTS postgis" >/dev/null

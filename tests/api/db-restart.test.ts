@@ -24,7 +24,7 @@ describe.runIf(backendUnderTest === 'postgres')('a PostgreSQL restart', () => {
   let app: FastifyInstance;
 
   beforeAll(async () => {
-    const url = cluster('start', clusterDir, '54349').trim().split('\n').pop()!;
+    const url = cluster('start', clusterDir).trim().split('\n').pop()!;
     database = await openDatabase({ databaseUrl: url, dataDir: null, poolSize: 3 }, { info: () => {}, error: () => {} });
     app = await buildApp(testConfig, { database });
     await app.ready();
@@ -49,7 +49,7 @@ describe.runIf(backendUnderTest === 'postgres')('a PostgreSQL restart', () => {
     expect((await app.inject({ url: '/ready' })).statusCode).toBe(503);
     expect((await app.inject({ url: '/health' })).statusCode).toBe(200);
 
-    cluster('start', clusterDir, '54349');
+    cluster('start', clusterDir);
     const ready = await app.inject({ url: '/ready' });
     expect(ready.statusCode).toBe(200);
     const again = await app.inject({ url: `/api/assets/${created.json().id}` });

@@ -142,7 +142,7 @@ async function measure(backend: string, database: Database): Promise<Row[]> {
 function startThrowawayPostgres(): { url: string; stop: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'kwartier-bench-pg-'));
   const script = path.join(PROJECT_ROOT, 'scripts', 'pg-test-cluster.sh');
-  const url = execFileSync(script, ['start', dir, '54339'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()!;
+  const url = execFileSync(script, ['start', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()!;
   return { url, stop: () => execFileSync(script, ['stop', dir], { stdio: 'inherit' }) };
 }
 

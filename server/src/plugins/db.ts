@@ -78,7 +78,7 @@ async function ping(db: Kysely<DB>): Promise<boolean> {
  */
 export async function openDatabase(
   options: { databaseUrl: string | undefined; dataDir: string | null; poolSize?: number },
-  log: Logger = console as unknown as Logger,
+  log: Logger,
 ): Promise<Database> {
   const database = options.databaseUrl
     ? await openPostgres(options.databaseUrl, options.poolSize ?? 10, log)

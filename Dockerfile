@@ -12,4 +12,5 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s \
   CMD node -e "fetch('http://127.0.0.1:3000/ready').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
-CMD ["npm", "start"]
+# node itself as PID 1, not npm: SIGTERM from `docker stop` must reach the server for a graceful shutdown.
+CMD ["node", "--import", "tsx", "server/src/main.ts"]

@@ -77,48 +77,57 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`CREATE INDEX assets_gemeente_idx ON assets (gemeente_code)`.execute(db);
   await sql`CREATE INDEX assets_tags_idx ON assets USING gin (social_capital, inclusion_features, target_groups, characteristics)`.execute(db);
 
-  // The buurt, wijk and gemeente of an asset come from its location, and the public location
-  // from its precision. A trigger keeps both right on every insert and every move, whoever
-  // writes: the API, an import or a hand-made fix in psql.
+  // The public location of an asset comes from its precision, and its buurt, wijk and
+  // gemeente from that public location: what is public about an asset never says more about
+  // where it is than its public place does. (A talent's real buurt next to its 250 m cell
+  // would narrow down where the person lives.) A trigger keeps both right on every insert and
+  // every move, whoever writes: the API, an import or a hand-made fix in psql.
   await sql`
     CREATE FUNCTION assets_derive_location() RETURNS trigger LANGUAGE plpgsql AS $$
     DECLARE
       cell constant double precision := 250; -- metres, in RD New (EPSG:28992)
       rd geometry;
+      public_point geometry;
     BEGIN
-      SELECT a.code, a.parent_code, a.gemeente_code
-        INTO NEW.buurt_code, NEW.wijk_code, NEW.gemeente_code
-        FROM areas a
-       WHERE a.level = 'buurt' AND ST_Covers(a.geom, NEW.geom)
-       ORDER BY a.year DESC
-       LIMIT 1;
-      IF NEW.buurt_code IS NULL THEN
-        -- Outside every known buurt: a wijk or gemeente may still hold it.
-        SELECT a.code, a.gemeente_code INTO NEW.wijk_code, NEW.gemeente_code
+      IF NEW.precision = 'exact' AND NEW.kind <> 'talent' THEN
+        public_point := NEW.geom;
+      ELSIF NEW.precision = 'buurt' THEN
+        -- ST_PointOnSurface of the buurt: inside it, the same for everyone in it.
+        SELECT a.label_point INTO public_point
           FROM areas a
-         WHERE a.level = 'wijk' AND ST_Covers(a.geom, NEW.geom)
+         WHERE a.level = 'buurt' AND ST_Covers(a.geom, NEW.geom)
          ORDER BY a.year DESC LIMIT 1;
-        IF NEW.gemeente_code IS NULL THEN
-          SELECT a.code INTO NEW.gemeente_code
-            FROM areas a
-           WHERE a.level = 'gemeente' AND ST_Covers(a.geom, NEW.geom)
-           ORDER BY a.year DESC LIMIT 1;
-        END IF;
       END IF;
-
-      IF NEW.precision = 'buurt' AND NEW.buurt_code IS NOT NULL THEN
-        SELECT a.label_point INTO NEW.public_geom
-          FROM areas a WHERE a.code = NEW.buurt_code ORDER BY a.year DESC LIMIT 1;
-      ELSIF NEW.precision = 'exact' AND NEW.kind <> 'talent' THEN
-        NEW.public_geom := NEW.geom;
-      ELSE
+      IF public_point IS NULL THEN
         -- street precision, a talent, or a buurt we do not know: the centre of the 250 m
         -- cell of the Dutch national grid that holds the point.
         rd := ST_Transform(NEW.geom, 28992);
-        NEW.public_geom := ST_Transform(
+        public_point := ST_Transform(
           ST_SetSRID(ST_MakePoint(floor(ST_X(rd) / cell) * cell + cell / 2,
                                   floor(ST_Y(rd) / cell) * cell + cell / 2), 28992),
           4326);
+      END IF;
+      NEW.public_geom := public_point;
+
+      SELECT a.code, a.parent_code, a.gemeente_code
+        INTO NEW.buurt_code, NEW.wijk_code, NEW.gemeente_code
+        FROM areas a
+       WHERE a.level = 'buurt' AND ST_Covers(a.geom, public_point)
+       ORDER BY a.year DESC LIMIT 1;
+      IF NEW.buurt_code IS NULL THEN
+        -- Outside every known buurt: a wijk may still hold it.
+        SELECT a.code, a.gemeente_code INTO NEW.wijk_code, NEW.gemeente_code
+          FROM areas a
+         WHERE a.level = 'wijk' AND ST_Covers(a.geom, public_point)
+         ORDER BY a.year DESC LIMIT 1;
+      END IF;
+      IF NEW.gemeente_code IS NULL THEN
+        -- A snapped point can fall just outside its gemeente (in water, over a border);
+        -- the gemeente of the real place is coarse enough to tell.
+        SELECT a.gemeente_code INTO NEW.gemeente_code
+          FROM areas a
+         WHERE ST_Covers(a.geom, NEW.geom)
+         ORDER BY a.year DESC LIMIT 1;
       END IF;
       RETURN NEW;
     END

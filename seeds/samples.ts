@@ -22,7 +22,7 @@ const SAMPLES: Sample[] = [
     socialCapital: ['bonding'], inclusionFeatures: ['peer_experts', 'low_stimulus', 'free_or_low_cost', 'no_registration'],
     targetGroups: ['psychiatric', 'lonely'], characteristics: ['open_attitude', 'in_view'], languages: ['nl'],
     schedule: { alwaysOpen: false, openingHours: [], meetings: [{ weekday: 'tu', starts: '14:00', ends: '16:00', recurrence: 'monthly', weeksOfMonth: [2] }], note: 'Elke 2e dinsdag van de maand' },
-    location: at(4.4921, 52.1612), address: { street: 'Breestraat', city: 'Leiden' },
+    location: at(4.4921, 52.1612), address: { street: 'Haarlemmerstraat', city: 'Leiden' },
     asks: [{ type: 'volunteers', description: 'Iemand die koffie zet en gasten verwelkomt' }],
   },
   {

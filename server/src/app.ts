@@ -3,6 +3,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { Config } from './config.ts';
 import { dbPlugin, type Database } from './plugins/db.ts';
 import { errorsPlugin } from './plugins/errors.ts';
+import { securityPlugin } from './plugins/security.ts';
 import { docsPlugin } from './plugins/docs.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { assetRoutes } from './modules/assets/assets.routes.ts';
@@ -29,6 +30,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const app = Fastify({
     logger: { level: config.logLevel, serializers: { req: requestSerializer } },
     bodyLimit: 256 * 1024,
+    // A first start of the embedded database takes 15 s or more where the app opens it itself.
+    pluginTimeout: 120_000,
     trustProxy: config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   }).withTypeProvider<ZodTypeProvider>();
@@ -40,6 +43,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
 
   // The order of the app, in one place: plugins first, then the domain modules.
   await app.register(errorsPlugin);
+  await app.register(securityPlugin);
   await app.register(dbPlugin, { config, ...(options.database ? { database: options.database } : {}) });
   await app.register(docsPlugin);
 

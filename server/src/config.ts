@@ -1,20 +1,20 @@
 import { z } from 'zod';
 
 const booleanVariable = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false (or 1/0, yes/no)' })
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
 /** Every environment variable Kwartier reads; the README documents the same list. */
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
-  PORT: z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535).default(3000),
+  PORT: z.coerce.number({ message: 'expected a port number' }).int().min(0, 'expected a port from 0 to 65535').max(65535, 'expected a port from 0 to 65535').default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\/.+/, 'expected a PostgreSQL URL such as postgres://user:password@host:5432/kwartier')
     .optional(),
-  DATABASE_POOL_SIZE: z.coerce.number({ message: 'expected a number' }).int().min(1).max(200).default(10),
+  DATABASE_POOL_SIZE: z.coerce.number({ message: 'expected a number' }).int().min(1, 'expected at least 1').max(200, 'expected at most 200').default(10),
   DATA_DIR: z.string().min(1).default('./data'),
   SEED_DEMO_DATA: booleanVariable.default(true),
   TRUST_PROXY: booleanVariable.default(false),

@@ -1,10 +1,18 @@
 import { ConfigError, loadConfig } from './config.ts';
 import { buildApp } from './app.ts';
+import { DatabaseOpenError, openDatabase } from './plugins/db.ts';
 import { seedDemoDataIfEmpty } from '../../seeds/demo.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const app = await buildApp(config);
+  // The database is opened before the app, so that a first start (PGlite creating its files
+  // and PostGIS: 15 s or more) is not cut short by a plugin time-out, and so that a bad
+  // DATABASE_URL or DATA_DIR stops the start with a message that names it.
+  const database = await openDatabase(
+    { databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize },
+    startupLog,
+  );
+  const app = await buildApp(config, { database });
   await app.ready();
   if (config.seedDemoData) await seedDemoDataIfEmpty(app.db, app.log);
 
@@ -17,23 +25,36 @@ async function main(): Promise<void> {
       app.log.info({ signal }, 'shutting down');
       const force = setTimeout(() => process.exit(1), 15_000);
       force.unref();
-      app.close().then(
-        () => process.exit(0),
-        (err: unknown) => {
-          app.log.error({ err }, 'error during shutdown');
-          process.exit(1);
-        },
-      );
+      app
+        .close()
+        .then(() => database.close())
+        .then(
+          () => {
+            app.log.info('stopped');
+            process.exit(0);
+          },
+          (err: unknown) => {
+            app.log.error({ err }, 'error during shutdown');
+            process.exit(1);
+          },
+        );
     });
   }
 
   await app.listen({ host: config.host, port: config.port });
-  app.log.info(`Kwartier is running on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} (API docs at /docs, ${app.database.backend} database)`);
+  const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
+  app.log.info(`Kwartier is running on http://${shownHost}:${config.port} (API docs at /docs, ${database.backend} database)`);
 }
 
+/** Before the app's logger exists: the same JSON lines, written by hand. */
+const startupLog = {
+  info: (details: object, msg: string) => console.log(JSON.stringify({ level: 30, time: Date.now(), ...details, msg })),
+  error: (details: object, msg: string) => console.error(JSON.stringify({ level: 50, time: Date.now(), ...details, msg })),
+};
+
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
+  if (err instanceof ConfigError || err instanceof DatabaseOpenError) {
+    console.error(`Kwartier cannot start: ${err.message.replace(/^Kwartier cannot start: /, '')}`);
   } else {
     console.error('Kwartier could not start:', err instanceof Error ? err.message : err);
   }

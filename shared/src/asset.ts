@@ -12,7 +12,7 @@ import {
   TARGET_GROUP_CODES,
   categoryKind,
 } from './taxonomy.ts';
-import { GeoJsonPointSchema, LatitudeSchema, LongitudeSchema, numberParam } from './geo.ts';
+import { DutchPointSchema, GeoJsonPointSchema, LatitudeSchema, LongitudeSchema, numberParam } from './geo.ts';
 import { AreaRefSchema } from './area.ts';
 import { AREA_CODE_PATTERN } from './area-codes.ts';
 
@@ -86,8 +86,9 @@ const assetFields = {
   contact: ContactSchema.default({}),
   asks: z.array(ExchangeSchema).max(20).default([]),
   offers: z.array(ExchangeSchema).max(20).default([]),
-  location: GeoJsonPointSchema,
-  precision: LocationPrecisionSchema.default('exact'),
+  location: DutchPointSchema,
+  /** Without it: `street` for a talent, `exact` for everything else. */
+  precision: LocationPrecisionSchema.optional(),
   address: AddressSchema.default({}),
   status: AssetStatusSchema.default('published'),
   source: z.string().trim().min(1).max(100).default('api'),
@@ -115,7 +116,8 @@ export const AssetCreateSchema = z
   .object(assetFields)
   .strict()
   .refine(categoryFitsKind, categoryFitsKindIssue)
-  .refine(talentIsNotExact, talentIsNotExactIssue);
+  .refine(talentIsNotExact, talentIsNotExactIssue)
+  .transform((asset) => ({ ...asset, precision: asset.precision ?? (asset.kind === 'talent' ? ('street' as const) : ('exact' as const)) }));
 export type AssetCreate = z.infer<typeof AssetCreateSchema>;
 
 /** An update names only the fields it changes. Kind and category are checked together
@@ -135,14 +137,14 @@ export const AssetUpdateSchema = z
     contact: ContactSchema,
     asks: z.array(ExchangeSchema).max(20),
     offers: z.array(ExchangeSchema).max(20),
-    location: GeoJsonPointSchema,
+    location: DutchPointSchema,
     precision: LocationPrecisionSchema,
     address: AddressSchema,
     status: AssetStatusSchema,
   })
   .partial()
   .strict()
-  .refine((patch) => Object.keys(patch).length > 0, { message: 'name at least one field to change', ...whenFieldsValid });
+  .refine((patch) => Object.keys(patch).length > 0, { message: 'send at least one field to change', ...whenFieldsValid });
 export type AssetUpdate = z.infer<typeof AssetUpdateSchema>;
 
 export { categoryFitsKind, talentIsNotExact };
@@ -226,7 +228,11 @@ export const assetFilterFields = {
   q: z.string().trim().min(1).max(200).optional().describe('text in the name or description'),
   openNow: booleanParam.describe('only what is open or meets now, in Europe/Amsterdam time'),
   /** Open at another moment than now, for example "Tuesday afternoon": an ISO date-time. */
-  openAt: z.iso.datetime({ offset: true, message: 'expected an ISO date-time such as 2026-12-01T14:30:00+01:00' }).optional(),
+  openAt: z.preprocess(
+    // An unencoded '+' in a query string arrives as a space: "14:30:00 01:00" meant "+01:00".
+    (raw) => (typeof raw === 'string' ? raw.replace(/ (\d{2}:?\d{2})$/, '+$1') : raw),
+    z.iso.datetime({ offset: true, message: 'expected an ISO date-time such as 2026-12-01T14:30:00+01:00' }).optional(),
+  ),
   limit: numberParam(z.number().int().min(1).max(MAX_PAGE_SIZE).default(20)),
   offset: numberParam(z.number().int().min(0).max(10_000).default(0)),
 };

@@ -3,6 +3,9 @@ import { z } from 'zod';
 export const LongitudeSchema = z.number().min(-180, 'longitude must be between -180 and 180').max(180, 'longitude must be between -180 and 180');
 export const LatitudeSchema = z.number().min(-90, 'latitude must be between -90 and 90').max(90, 'latitude must be between -90 and 90');
 
+/** Seven decimals is about a centimetre: more is floating-point noise from a projection. */
+export const roundCoordinate = (value: number): number => Math.round(value * 1e7) / 1e7;
+
 /** A GeoJSON Point in WGS84, [longitude, latitude] as RFC 7946 orders them. */
 export const GeoJsonPointSchema = z
   .object({
@@ -11,6 +14,27 @@ export const GeoJsonPointSchema = z
   })
   .strict();
 export type GeoJsonPoint = z.infer<typeof GeoJsonPointSchema>;
+
+/**
+ * Where Kwartier's assets can be: the European Netherlands and the Caribbean Netherlands
+ * (Bonaire, Sint Eustatius and Saba are CBS gemeenten too), with a margin. A point elsewhere
+ * is almost always latitude and longitude swapped, or a missing location sent as [0, 0].
+ */
+export const NETHERLANDS_BOUNDS: ReadonlyArray<readonly [number, number, number, number]> = [
+  [3.0, 50.6, 7.4, 53.7],
+  [-68.6, 11.9, -62.8, 17.8],
+];
+
+export function isInNetherlands([lon, lat]: readonly [number, number]): boolean {
+  return NETHERLANDS_BOUNDS.some(([minLon, minLat, maxLon, maxLat]) => lon >= minLon && lon <= maxLon && lat >= minLat && lat <= maxLat);
+}
+
+/** An asset's location: a WGS84 point in the Netherlands. */
+export const DutchPointSchema = GeoJsonPointSchema.refine((point) => isInNetherlands(point.coordinates), {
+  message: 'the location must lie in the Netherlands, as [longitude, latitude]: were they swapped?',
+  path: ['coordinates'],
+  when: (payload) => payload.issues.length === 0,
+});
 
 const PositionSchema = z.array(z.number()).min(2);
 export const GeoJsonMultiPolygonSchema = z.object({

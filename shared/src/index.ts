@@ -1,3 +1,4 @@
+import './messages.ts';
 export * from './taxonomy.ts';
 export * from './schedule.ts';
 export * from './geo.ts';

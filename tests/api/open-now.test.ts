@@ -66,6 +66,8 @@ describe('open now, in Europe/Amsterdam time', () => {
 
   it('openAt asks for another moment, with its own offset', async () => {
     expect(await openNames(`openAt=${encodeURIComponent('2026-12-25T20:00:00+01:00')}`)).toEqual(['crisisLine', 'lastFriday']);
+    // Typed into an address bar, the '+' of the offset arrives as a space.
+    expect(await openNames('openAt=2026-12-25T20:00:00+01:00')).toEqual(['crisisLine', 'lastFriday']);
     expect(await openNames(`openAt=${encodeURIComponent('2026-12-26T23:59:00+01:00')}`)).toEqual(['crisisLine', 'weekendUntilMidnight']);
     // Biweekly from Wednesday 7 January: 2 December is 47 weeks later (odd), 9 December 48 (even).
     expect(await openNames(`openAt=${encodeURIComponent('2026-12-02T18:00:00+01:00')}`)).toEqual(['crisisLine']);

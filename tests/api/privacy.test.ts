@@ -49,6 +49,26 @@ describe("a resident's talent never shows where they live or how to reach them",
     }
   });
 
+  it("names the buurt of the talent's public place, not of its real one", async () => {
+    // Leiden, near a buurt boundary: the 250 m cell's centre lies in another buurt than the home.
+    for (const [lon, lat] of [[4.49371234, 52.16015678], [4.478123, 52.155456], [4.4855, 52.1702]]) {
+      const created = await createAsset(app, { ...talentBody, location: { type: 'Point', coordinates: [lon, lat] } });
+      const [publicLon, publicLat] = created.location.coordinates;
+      const containing = (await app.inject({ url: `/api/areas/containing?lat=${publicLat}&lon=${publicLon}` })).json();
+      const buurt = containing.items.find((a: { level: string }) => a.level === 'buurt');
+      expect(created.buurt?.code ?? null).toBe(buurt?.code ?? null);
+      const byArea = (await app.inject({ url: `/api/assets?kind=talent&area=${buurt.code}` })).json();
+      expect(byArea.items.map((a: Asset) => a.id)).toContain(created.id);
+    }
+  });
+
+  it('places a talent at street precision when none is given', async () => {
+    const { precision: _precision, ...withoutPrecision } = talentBody;
+    const created = await createAsset(app, withoutPrecision);
+    expect(created.precision).toBe('street');
+    expect(created.location.coordinates).not.toEqual([home.lon, home.lat]);
+  });
+
   it('snaps every talent in the same cell to the same point, so they cannot be averaged back', async () => {
     const a = await createAsset(app, talentBody);
     const b = await createAsset(app, { ...talentBody, location: { type: 'Point', coordinates: [home.lon + 0.0003, home.lat + 0.0002] } });

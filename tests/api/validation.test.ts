@@ -37,6 +37,10 @@ describe('bad input is answered 400 with the field named, and nothing is written
     ['an unknown status', { status: 'secret' }, ['body.status']],
     ['a talent at an exact address', { kind: 'talent', category: 'klussen', precision: 'exact' }, ['body.precision']],
     ['the database-derived buurt', { buurt: { code: 'BU05460000', name: 'Pieterswijk' } }, ['body.buurt']],
+    ['latitude and longitude swapped', { location: { type: 'Point', coordinates: [52.1612, 4.4921] } }, ['body.location.coordinates']],
+    ['a missing location sent as [0, 0]', { location: { type: 'Point', coordinates: [0, 0] } }, ['body.location.coordinates']],
+    ['a NUL character in a name', { name: 'Repair\u0000café' }, ['body.name']],
+    ['a NUL character deep in a schedule', { schedule: { note: 'x\u0000' } }, ['body.schedule.note']],
   ])('%s', async (_what, change, fields) => {
     const response = await post(assetBody(change));
     expect(badFields(response)).toEqual(fields);
@@ -72,6 +76,13 @@ describe('bad input is answered 400 with the field named, and nothing is written
     const array = await post([assetBody()]);
     expect(badFields(array)).toEqual(['body']);
     expect(await countAssetRows()).toBe(0);
+  });
+
+  it('names a missing parameter as required, and a NUL in a query string', async () => {
+    const missing = await app.inject({ url: '/api/assets/nearby?lon=4.49' });
+    expect(missing.json().error.fields).toEqual([{ field: 'query.lat', message: 'required' }]);
+    expect(badFields(await app.inject({ url: '/api/assets?q=a%00b' }))).toEqual(['query.q']);
+    expect(badFields(await app.inject({ url: '/api/areas?q=a%00b' }))).toEqual(['query.q']);
   });
 
   it('an unknown route answers 404 in the same error shape', async () => {

@@ -30,8 +30,9 @@ export function createMigrator(db: Kysely<any>): Migrator {
 
 function failOn(result: MigrationResultSet): string[] {
   if (result.error) {
-    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`migration ${failed} failed: ${(result.error as Error).message ?? String(result.error)}`);
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName;
+    const why = (result.error as Error).message ?? String(result.error);
+    throw new Error(failed ? `migration ${failed} failed: ${why}` : `migrating the database failed: ${why}`);
   }
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -6,6 +6,9 @@ import pg from 'pg';
 import type { Config } from '../config.ts';
 import type { DB } from '../db/types.ts';
 import { migrateToLatest } from '../db/migrate.ts';
+import { DatabaseOpenError, lockDataDir } from '../db/data-dir-lock.ts';
+
+export { DatabaseOpenError };
 
 export type Backend = 'pglite' | 'postgres';
 
@@ -23,6 +26,16 @@ type Logger = { error(obj: object, msg: string): void; info(obj: object, msg: st
 // int8 (counts) as JavaScript numbers: Kwartier's counts stay far below 2^53.
 pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
 
+/** host:port/database of a URL, without the password, for messages. */
+function describeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
+  } catch {
+    return 'the given URL';
+  }
+}
+
 async function openPostgres(url: string, poolSize: number, log: Logger): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 });
   // Without a listener an idle client's error (a database restart) would kill the process;
@@ -34,6 +47,12 @@ async function openPostgres(url: string, poolSize: number, log: Logger): Promise
     client.on('error', (err) => log.error({ err: { message: err.message } }, 'database connection lost'));
   });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await sql`SELECT 1`.execute(db);
+  } catch (err) {
+    await db.destroy();
+    throw new DatabaseOpenError(`DATABASE_URL: cannot reach PostgreSQL at ${describeUrl(url)}: ${(err as Error).message}`);
+  }
   return {
     db,
     backend: 'postgres',
@@ -48,18 +67,38 @@ async function openPglite(dataDir: string | null, log: Logger): Promise<Database
     import('@electric-sql/pglite'),
     import('@electric-sql/pglite-postgis'),
   ]);
-  let pglite;
   if (dataDir === null) {
-    pglite = new PGlite({ extensions: { postgis } });
-  } else {
-    const folder = path.resolve(dataDir, 'pglite');
-    await mkdir(folder, { recursive: true });
-    log.info({ folder }, 'opening the embedded database');
-    pglite = new PGlite(folder, { extensions: { postgis } });
+    const pglite = new PGlite({ extensions: { postgis } });
+    await pglite.waitReady;
+    const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
+    return { db, backend: 'pglite', ping: () => ping(db), close: () => db.destroy() };
   }
-  await pglite.waitReady;
-  const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
-  return { db, backend: 'pglite', ping: () => ping(db), close: () => db.destroy() };
+  const root = path.resolve(dataDir);
+  const folder = path.join(root, 'pglite');
+  try {
+    await mkdir(folder, { recursive: true });
+  } catch (err) {
+    throw new DatabaseOpenError(`DATA_DIR: cannot create ${folder}: ${(err as Error).message}`);
+  }
+  const unlock = await lockDataDir(root);
+  try {
+    log.info({ folder }, 'opening the embedded database');
+    const pglite = new PGlite(folder, { extensions: { postgis } });
+    await pglite.waitReady;
+    const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
+    return {
+      db,
+      backend: 'pglite',
+      ping: () => ping(db),
+      close: async () => {
+        await db.destroy();
+        await unlock();
+      },
+    };
+  } catch (err) {
+    await unlock();
+    throw err;
+  }
 }
 
 async function ping(db: Kysely<DB>): Promise<boolean> {

@@ -37,6 +37,18 @@ function isDatabaseUnavailable(error: unknown): boolean {
   );
 }
 
+/**
+ * What of an error goes to the log: its kind, code, message and stack. Not the SQL parameters
+ * or the row detail that database errors carry, which may hold a resident's address or
+ * contact details.
+ */
+export function loggableError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const { name, message, stack } = error;
+  const code = (error as { code?: unknown }).code;
+  return { type: name, message, ...(typeof code === 'string' ? { code } : {}), stack };
+}
+
 function send(reply: FastifyReply, request: FastifyRequest, status: number, code: ErrorCode, message: string, fields?: FieldError[]) {
   const body: ApiError = { error: { code, message, ...(fields ? { fields } : {}), requestId: request.id } };
   return reply.status(status).type('application/json; charset=utf-8').send(body);
@@ -63,7 +75,7 @@ export const errorsPlugin = fp(
         return send(reply, request, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
       }
       if (isDatabaseUnavailable(error)) {
-        request.log.error({ err: { message: error.message, code: error.code } }, 'database unavailable');
+        request.log.error({ err: loggableError(error) }, 'database unavailable');
         reply.header('retry-after', '5');
         return send(reply, request, 503, 'SERVICE_UNAVAILABLE', 'The database is not available right now; try again shortly');
       }
@@ -73,7 +85,7 @@ export const errorsPlugin = fp(
         // written for the client and carry no internals.
         return send(reply, request, status, status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST', error.message);
       }
-      request.log.error({ err: error }, 'unhandled error');
+      request.log.error({ err: loggableError(error) }, 'unhandled error');
       return send(reply, request, 500, 'INTERNAL', 'Something went wrong on our side; it has been logged');
     });
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Area, AreaFeature, AreaListQuery, AreaSummary, GeoJsonMultiPolygon } from '@kwartier/shared';
+import { type Area, type AreaFeature, type AreaListQuery, type AreaSummary, type GeoJsonMultiPolygon, roundCoordinate } from '@kwartier/shared';
 import type { DB } from '../../db/types.ts';
 import { notFound } from '../../lib/errors.ts';
 import * as repository from './areas.repository.ts';
@@ -23,7 +23,7 @@ function toFeature(record: AreaRecord): AreaFeature {
     ...toSummary(record),
     landAreaHectares: record.land_area_ha,
     keyFigures: record.key_figures,
-    labelPoint: { type: 'Point', coordinates: [record.label_lon, record.label_lat] },
+    labelPoint: { type: 'Point', coordinates: [roundCoordinate(record.label_lon), roundCoordinate(record.label_lat)] },
   };
   return { type: 'Feature', id: record.code, geometry: JSON.parse(record.geometry) as GeoJsonMultiPolygon, properties };
 }

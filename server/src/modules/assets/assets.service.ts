@@ -12,6 +12,7 @@ import {
   type Schedule,
   categoryFitsKind,
   localMoment,
+  roundCoordinate,
   talentIsNotExact,
 } from '@kwartier/shared';
 import type { DB, NewAssetRow, AssetRowUpdate } from '../../db/types.ts';
@@ -62,7 +63,7 @@ export function assetRecordToAsset(record: AssetRecord): Asset {
     contact: publicContact(record, record.contact as Contact),
     asks: record.asks as Asset['asks'],
     offers: record.offers as Asset['offers'],
-    location: { type: 'Point', coordinates: [record.public_lon, record.public_lat] },
+    location: { type: 'Point', coordinates: [roundCoordinate(record.public_lon), roundCoordinate(record.public_lat)] },
     precision: record.precision as Asset['precision'],
     address: publicAddress(record, record.address as Address),
     status: record.status as Asset['status'],

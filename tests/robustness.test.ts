@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DatabaseOpenError, lockDataDir } from '../server/src/db/data-dir-lock.ts';
+import { existsSync } from 'node:fs';
+import { DatabaseOpenError, ensureFolder, lockDataDir } from '../server/src/db/data-dir-lock.ts';
 import { loggableError } from '../server/src/plugins/errors.ts';
 
 describe('the embedded database folder lock', () => {
@@ -23,6 +24,16 @@ describe('the embedded database folder lock', () => {
     writeFileSync(path.join(folder, 'kwartier.lock'), '2147483646');
     const unlock = await lockDataDir(folder);
     await unlock();
+  });
+});
+
+describe('the DATA_DIR folder', () => {
+  it('is created with its parents, and a folder that cannot be made is named, not hung on', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'kwartier-dir-'));
+    await ensureFolder(path.join(root, 'a', 'b', 'pglite'));
+    expect(existsSync(path.join(root, 'a', 'b', 'pglite'))).toBe(true);
+    await ensureFolder(path.join(root, 'a', 'b', 'pglite'));
+    await expect(ensureFolder('/proc/kwartier-cannot-be-here/pglite')).rejects.toThrow(/^DATA_DIR: cannot create/);
   });
 });
 

@@ -1,9 +1,36 @@
-import { open, readFile, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 /** A database that cannot be opened, with a message that says which setting to look at. */
 export class DatabaseOpenError extends Error {
   override name = 'DatabaseOpenError';
+}
+
+/**
+ * Creates a folder and its missing parents one level at a time. Node's recursive mkdir loops
+ * forever under a parent that refuses new folders without an error of its own (/proc).
+ */
+export async function ensureFolder(folder: string): Promise<void> {
+  const absolute = path.resolve(folder);
+  const parent = path.dirname(absolute);
+  if (parent !== absolute) {
+    try {
+      await mkdir(absolute);
+      return;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return;
+      if (code !== 'ENOENT') throw new DatabaseOpenError(`DATA_DIR: cannot create ${absolute}: ${(err as Error).message}`);
+    }
+    await ensureFolder(parent);
+  }
+  try {
+    await mkdir(absolute);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+      throw new DatabaseOpenError(`DATA_DIR: cannot create ${absolute}: ${(err as Error).message}`);
+    }
+  }
 }
 
 function isRunning(pid: number): boolean {

@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import fp from 'fastify-plugin';
 import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
@@ -6,7 +5,7 @@ import pg from 'pg';
 import type { Config } from '../config.ts';
 import type { DB } from '../db/types.ts';
 import { migrateToLatest } from '../db/migrate.ts';
-import { DatabaseOpenError, lockDataDir } from '../db/data-dir-lock.ts';
+import { DatabaseOpenError, ensureFolder, lockDataDir } from '../db/data-dir-lock.ts';
 
 export { DatabaseOpenError };
 
@@ -75,11 +74,7 @@ async function openPglite(dataDir: string | null, log: Logger): Promise<Database
   }
   const root = path.resolve(dataDir);
   const folder = path.join(root, 'pglite');
-  try {
-    await mkdir(folder, { recursive: true });
-  } catch (err) {
-    throw new DatabaseOpenError(`DATA_DIR: cannot create ${folder}: ${(err as Error).message}`);
-  }
+  await ensureFolder(folder);
   const unlock = await lockDataDir(root);
   try {
     log.info({ folder }, 'opening the embedded database');

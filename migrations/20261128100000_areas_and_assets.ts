@@ -85,26 +85,34 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     CREATE FUNCTION assets_derive_location() RETURNS trigger LANGUAGE plpgsql AS $$
     DECLARE
-      cell constant double precision := 250; -- metres, in RD New (EPSG:28992)
-      rd geometry;
+      cell double precision := 250; -- metres
+      grid_srid integer;
+      projected geometry;
       public_point geometry;
     BEGIN
       IF NEW.precision = 'exact' AND NEW.kind <> 'talent' THEN
         public_point := NEW.geom;
       ELSIF NEW.precision = 'buurt' THEN
-        -- ST_PointOnSurface of the buurt: inside it, the same for everyone in it.
+        -- The label point (ST_PointOnSurface) of the buurt, the same for everyone in it. Where
+        -- no buurt is known, the wijk's or the gemeente's: never finer than the owner chose.
         SELECT a.label_point INTO public_point
           FROM areas a
-         WHERE a.level = 'buurt' AND ST_Covers(a.geom, NEW.geom)
-         ORDER BY a.year DESC LIMIT 1;
+         WHERE ST_Covers(a.geom, NEW.geom)
+         ORDER BY CASE a.level WHEN 'buurt' THEN 0 WHEN 'wijk' THEN 1 ELSE 2 END, a.year DESC
+         LIMIT 1;
+        cell := 1000; -- no area known at all: a 1 km cell, coarser than a street
       END IF;
       IF public_point IS NULL THEN
-        -- street precision, a talent, or a buurt we do not know: the centre of the 250 m
-        -- cell of the Dutch national grid that holds the point.
-        rd := ST_Transform(NEW.geom, 28992);
+        -- Street precision or a talent: the centre of the 250 m grid cell that holds the
+        -- point, in a metric projection true to size there: RD New in the European
+        -- Netherlands, UTM 19N (Bonaire) or 20N (Saba, Sint Eustatius) in the Caribbean.
+        grid_srid := CASE WHEN ST_X(NEW.geom) >= 0 THEN 28992
+                          WHEN ST_X(NEW.geom) < -66 THEN 32619
+                          ELSE 32620 END;
+        projected := ST_Transform(NEW.geom, grid_srid);
         public_point := ST_Transform(
-          ST_SetSRID(ST_MakePoint(floor(ST_X(rd) / cell) * cell + cell / 2,
-                                  floor(ST_Y(rd) / cell) * cell + cell / 2), 28992),
+          ST_SetSRID(ST_MakePoint(floor(ST_X(projected) / cell) * cell + cell / 2,
+                                  floor(ST_Y(projected) / cell) * cell + cell / 2), grid_srid),
           4326);
       END IF;
       NEW.public_geom := public_point;
@@ -122,12 +130,13 @@ export async function up(db: Kysely<any>): Promise<void> {
          ORDER BY a.year DESC LIMIT 1;
       END IF;
       IF NEW.gemeente_code IS NULL THEN
-        -- A snapped point can fall just outside its gemeente (in water, over a border);
-        -- the gemeente of the real place is coarse enough to tell.
+        -- A snapped point can fall just outside every area (in water, over the edge of the
+        -- map): the gemeente of the nearest area within about a kilometre of it.
         SELECT a.gemeente_code INTO NEW.gemeente_code
           FROM areas a
-         WHERE ST_Covers(a.geom, NEW.geom)
-         ORDER BY a.year DESC LIMIT 1;
+         WHERE ST_DWithin(a.geom, public_point, 0.015)
+         ORDER BY a.geom <-> public_point, a.year DESC
+         LIMIT 1;
       END IF;
       RETURN NEW;
     END

@@ -12,11 +12,21 @@ dir=${2:?a directory for the cluster}
 port=${3:-auto}
 db=kwartier_test
 
-pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+# The newest installed PostgreSQL that has PostGIS; else the newest one.
+pg_bin() {
+  local bin version best=""
+  for bin in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V); do
+    version=$(basename "$(dirname "$bin")")
+    [ -f "/usr/share/postgresql/$version/extension/postgis.control" ] && best=$bin
+  done
+  [ -n "$best" ] && echo "$best" || ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
+}
 
 ensure_installed() {
-  local bin; bin=$(pg_bin)
-  if [ -n "$bin" ] && ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; then return; fi
+  local bin version; bin=$(pg_bin)
+  # PostGIS must match the server that pg_bin picks, when several versions are installed.
+  version=$(basename "$(dirname "$bin")" 2>/dev/null)
+  if [ -n "$bin" ] && [ -f "/usr/share/postgresql/$version/extension/postgis.control" ]; then return; fi
   echo "installing PostgreSQL and PostGIS from Debian" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >&2

@@ -6,7 +6,7 @@ import type { DB } from '../server/src/db/types.ts';
 import { DEMO_DATA_DIR } from '../server/src/lib/paths.ts';
 import { countAreas, rederiveAssetAreas, upsertArea } from '../server/src/modules/areas/areas.repository.ts';
 import { upsertAssetBySource } from '../server/src/modules/assets/assets.repository.ts';
-import { assetCreateToRow } from '../server/src/modules/assets/assets.service.ts';
+import { assetImportToRow } from '../server/src/modules/assets/assets.service.ts';
 import { type FeatureCollection, readCbsAreas } from './cbs.ts';
 import { readDuoSchools } from './duo.ts';
 import { sampleAssets } from './samples.ts';
@@ -58,7 +58,7 @@ export async function seedDemoData(db: Kysely<DB>, log: Log): Promise<{ areas: n
     for (const area of areas) await upsertArea(trx, area);
     // Assets already stored (a re-seed) pick up any change in the areas.
     await rederiveAssetAreas(trx);
-    for (const asset of assets) await upsertAssetBySource(trx, assetCreateToRow(asset));
+    for (const asset of assets) await upsertAssetBySource(trx, assetImportToRow(asset));
   });
   log.info({ areas: areas.length, assets: assets.length }, 'demo data loaded');
   return { areas: areas.length, assets: assets.length };

@@ -1,4 +1,4 @@
-import { type AssetCreate, AssetCreateSchema, ContactSchema } from '@kwartier/shared';
+import { type AssetImport, AssetImportSchema, ContactSchema } from '@kwartier/shared';
 import type { FeatureCollection } from './cbs.ts';
 
 /**
@@ -43,7 +43,7 @@ function validContact(candidate: Record<string, string | undefined>) {
   return contact;
 }
 
-export function readDuoSchools(collection: FeatureCollection, level: SchoolLevel, source: string): AssetCreate[] {
+export function readDuoSchools(collection: FeatureCollection, level: SchoolLevel, source: string): AssetImport[] {
   return collection.features.flatMap((feature, index) => {
     const p = feature.properties ?? {};
     const geometry = feature.geometry as { type: string; coordinates?: unknown } | null;
@@ -78,7 +78,7 @@ export function readDuoSchools(collection: FeatureCollection, level: SchoolLevel
       sourceId,
       isSample: false,
     };
-    const parsed = AssetCreateSchema.safeParse(input);
+    const parsed = AssetImportSchema.safeParse(input);
     if (!parsed.success) {
       const why = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
       console.warn(`${source} feature ${index + 1} (${name}): skipped, ${why}`);

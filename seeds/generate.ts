@@ -1,7 +1,7 @@
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import { point } from '@turf/helpers';
 import {
-  type AssetCreate,
+  type AssetImport,
   CATEGORIES,
   CHARACTERISTIC_CODES,
   INCLUSION_FEATURE_CODES,
@@ -46,7 +46,7 @@ function pickSome<T>(values: readonly T[], random: () => number, max: number): T
   return values.filter(() => random() < max / values.length);
 }
 
-export function generateAssets(count: number, seed: number, buurten: AreaInput[]): AssetCreate[] {
+export function generateAssets(count: number, seed: number, buurten: AreaInput[]): AssetImport[] {
   const random = seededRandom(seed);
   const places = buurten
     .filter((b) => (b.inhabitants ?? 0) > 0)
@@ -56,7 +56,7 @@ export function generateAssets(count: number, seed: number, buurten: AreaInput[]
   let running = 0;
   for (const place of places) cumulative.push((running += (place.area.inhabitants ?? 0) / totalInhabitants));
 
-  const assets: AssetCreate[] = [];
+  const assets: AssetImport[] = [];
   for (let i = 0; i < count; i++) {
     const r = random();
     const place = places[Math.min(cumulative.findIndex((c) => c >= r), places.length - 1)]!;

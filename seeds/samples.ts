@@ -1,4 +1,4 @@
-import { type AssetCreate, AssetCreateSchema } from '@kwartier/shared';
+import { type AssetCreate, type AssetImport, AssetImportSchema } from '@kwartier/shared';
 
 /**
  * Sample initiatives, peer-support groups, contact points, meeting places, businesses and
@@ -8,7 +8,7 @@ import { type AssetCreate, AssetCreateSchema } from '@kwartier/shared';
  */
 export const SAMPLE_SOURCE = 'kwartier-sample';
 
-type Sample = Omit<AssetCreate, 'source' | 'sourceId' | 'isSample' | 'status' | 'precision' | 'description' | 'socialCapital' | 'inclusionFeatures' | 'targetGroups' | 'languages' | 'characteristics' | 'schedule' | 'contact' | 'asks' | 'offers' | 'address'> &
+type Sample = Omit<AssetCreate, 'status' | 'precision' | 'description' | 'socialCapital' | 'inclusionFeatures' | 'targetGroups' | 'languages' | 'characteristics' | 'schedule' | 'contact' | 'asks' | 'offers' | 'address'> &
   Partial<AssetCreate> & { id: string };
 
 const at = (lon: number, lat: number) => ({ type: 'Point' as const, coordinates: [lon, lat] as [number, number] });
@@ -223,8 +223,8 @@ const SAMPLES: Sample[] = [
   },
 ];
 
-export function sampleAssets(): AssetCreate[] {
+export function sampleAssets(): AssetImport[] {
   return SAMPLES.map(({ id, ...sample }) =>
-    AssetCreateSchema.parse({ ...sample, status: 'published', source: SAMPLE_SOURCE, sourceId: id, isSample: true }),
+    AssetImportSchema.parse({ ...sample, status: 'published', source: SAMPLE_SOURCE, sourceId: id, isSample: true }),
   );
 }

@@ -7,13 +7,15 @@ describe('configuration', () => {
     expect(config).toMatchObject({ port: 3000, databaseUrl: undefined, dataDir: './data', seedDemoData: true });
   });
 
-  it('treats an empty variable as unset', () => {
+  it('treats an empty or blank variable as unset', () => {
     expect(loadConfig({ DATABASE_URL: '' }).databaseUrl).toBeUndefined();
+    expect(loadConfig({ PORT: '  ' }).port).toBe(3000);
   });
 
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
+    [{ PORT: '0x10' }, 'PORT'],
     [{ DATABASE_URL: 'mysql://localhost/kwartier' }, 'DATABASE_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ SEED_DEMO_DATA: 'maybe' }, 'SEED_DEMO_DATA'],

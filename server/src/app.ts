@@ -14,6 +14,8 @@ export type AppOptions = {
   database?: Database;
   /** The clock, for "open now"; tests set it. */
   now?: () => Date;
+  /** Where log lines go (standard output by default); tests read them. */
+  logStream?: NodeJS.WritableStream;
 };
 
 /**
@@ -28,7 +30,11 @@ const requestSerializer = (request: { method: string; url: string; id: string })
 
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: config.logLevel, serializers: { req: requestSerializer } },
+    logger: {
+      level: config.logLevel,
+      serializers: { req: requestSerializer },
+      ...(options.logStream ? { stream: options.logStream } : {}),
+    },
     bodyLimit: 256 * 1024,
     // A first start of the embedded database takes 15 s or more where the app opens it itself.
     pluginTimeout: 120_000,

@@ -4,17 +4,26 @@ const booleanVariable = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false (or 1/0, yes/no)' })
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
+/** Digits only: `Number()` would read "  " as 0 and "0x10" as 16. */
+function wholeNumber(message: string, min: number, max: number) {
+  return z
+    .string()
+    .regex(/^\d+$/, message)
+    .transform(Number)
+    .pipe(z.number().min(min, `expected ${min} to ${max}`).max(max, `expected ${min} to ${max}`));
+}
+
 /** Every environment variable Kwartier reads; the README documents the same list. */
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
-  PORT: z.coerce.number({ message: 'expected a port number' }).int().min(0, 'expected a port from 0 to 65535').max(65535, 'expected a port from 0 to 65535').default(3000),
+  PORT: wholeNumber('expected a port number', 0, 65535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\/.+/, 'expected a PostgreSQL URL such as postgres://user:password@host:5432/kwartier')
     .optional(),
-  DATABASE_POOL_SIZE: z.coerce.number({ message: 'expected a number' }).int().min(1, 'expected at least 1').max(200, 'expected at most 200').default(10),
+  DATABASE_POOL_SIZE: wholeNumber('expected a whole number', 1, 200).default(10),
   DATA_DIR: z.string().min(1).default('./data'),
   SEED_DEMO_DATA: booleanVariable.default(true),
   TRUST_PROXY: booleanVariable.default(false),
@@ -39,7 +48,11 @@ export class ConfigError extends Error {
 
 /** Parses the environment once. Empty variables count as unset, as most shells intend. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const present = Object.fromEntries(
+    Object.entries(env)
+      .map(([name, value]) => [name, value?.trim()] as const)
+      .filter(([, value]) => value !== undefined && value !== ''),
+  );
   const parsed = EnvSchema.safeParse(present);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);

@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from './config.ts';
 import { buildApp } from './app.ts';
-import { DatabaseOpenError, openDatabase } from './plugins/db.ts';
+import type { FastifyInstance } from 'fastify';
+import { type Database, DatabaseOpenError, openDatabase } from './plugins/db.ts';
 import { seedDemoDataIfEmpty } from '../../seeds/demo.ts';
 
 async function main(): Promise<void> {
@@ -12,11 +13,25 @@ async function main(): Promise<void> {
     { databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize },
     startupLog,
   );
-  const app = await buildApp(config, { database });
-  await app.ready();
-  if (config.seedDemoData) await seedDemoDataIfEmpty(app.db, app.log);
+  let app: FastifyInstance | undefined;
+  try {
+    app = await buildApp(config, { database });
+    await app.ready();
+    stopOnSignals(app, database);
+    if (config.seedDemoData) await seedDemoDataIfEmpty(app.db, app.log);
+    await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    // Close what was opened: the embedded database's lock, the pool.
+    await app?.close().catch(() => {});
+    await database.close().catch(() => {});
+    throw err;
+  }
+  const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
+  app.log.info(`Kwartier is running on http://${shownHost}:${config.port} (API docs at /docs, ${database.backend} database)`);
+}
 
-  // Graceful shutdown: stop accepting, let requests in flight finish, close the database.
+/** Graceful shutdown: stop accepting, let requests in flight finish, close the database. */
+function stopOnSignals(app: FastifyInstance, database: Database): void {
   let closing = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -40,10 +55,6 @@ async function main(): Promise<void> {
         );
     });
   }
-
-  await app.listen({ host: config.host, port: config.port });
-  const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
-  app.log.info(`Kwartier is running on http://${shownHost}:${config.port} (API docs at /docs, ${database.backend} database)`);
 }
 
 /** Before the app's logger exists: the same JSON lines, written by hand. */

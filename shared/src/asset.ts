@@ -91,7 +91,11 @@ const assetFields = {
   precision: LocationPrecisionSchema.optional(),
   address: AddressSchema.default({}),
   status: AssetStatusSchema.default('published'),
-  source: z.string().trim().min(1).max(100).default('api'),
+};
+
+/** Where an asset came from. Set by Kwartier (the API, a seed, an import), never by a client. */
+const provenanceFields = {
+  source: z.string().trim().min(1).max(100),
   sourceId: z.string().trim().min(1).max(200).optional(),
   isSample: z.boolean().default(false),
 };
@@ -112,13 +116,25 @@ const talentIsNotExactIssue = {
   ...whenFieldsValid,
 };
 
-export const AssetCreateSchema = z
-  .object(assetFields)
-  .strict()
-  .refine(categoryFitsKind, categoryFitsKindIssue)
-  .refine(talentIsNotExact, talentIsNotExactIssue)
-  .transform((asset) => ({ ...asset, precision: asset.precision ?? (asset.kind === 'talent' ? ('street' as const) : ('exact' as const)) }));
+/** The rules every new asset keeps, whoever makes it, and the precision it gets by default. */
+function withAssetRules<T extends z.ZodType<{ kind: string; category: string; precision?: z.infer<typeof LocationPrecisionSchema> | undefined }>>(schema: T) {
+  return schema
+    .refine(categoryFitsKind, categoryFitsKindIssue)
+    .refine(talentIsNotExact, talentIsNotExactIssue)
+    .transform((asset) => ({
+      ...asset,
+      precision: asset.precision ?? (asset.kind === 'talent' ? ('street' as const) : ('exact' as const)),
+    }));
+}
+
+/** A new asset as a client sends it to the API. */
+export const AssetCreateSchema = withAssetRules(z.object(assetFields).strict());
 export type AssetCreate = z.infer<typeof AssetCreateSchema>;
+
+/** A new asset from a seed or an import, with its provenance (source and source id). */
+export const AssetImportSchema = withAssetRules(z.object({ ...assetFields, ...provenanceFields }).strict());
+export type AssetImport = z.infer<typeof AssetImportSchema>;
+export type Provenance = Pick<AssetImport, 'source' | 'sourceId' | 'isSample'>;
 
 /** An update names only the fields it changes. Kind and category are checked together
  * against the stored asset by the service, since one may change without the other. */
@@ -231,7 +247,10 @@ export const assetFilterFields = {
   openAt: z.preprocess(
     // An unencoded '+' in a query string arrives as a space: "14:30:00 01:00" meant "+01:00".
     (raw) => (typeof raw === 'string' ? raw.replace(/ (\d{2}:?\d{2})$/, '+$1') : raw),
-    z.iso.datetime({ offset: true, message: 'expected an ISO date-time such as 2026-12-01T14:30:00+01:00' }).optional(),
+    z.iso
+      .datetime({ offset: true, message: 'expected an ISO date-time such as 2026-12-01T14:30:00+01:00' })
+      .refine((text) => /^(19[7-9]\d|2[01]\d\d)-/.test(text), { message: 'expected a year from 1970 to 2199', ...whenFieldsValid })
+      .optional(),
   ),
   limit: numberParam(z.number().int().min(1).max(MAX_PAGE_SIZE).default(20)),
   offset: numberParam(z.number().int().min(0).max(10_000).default(0)),

@@ -51,6 +51,10 @@ export function numberParam<T extends z.ZodType>(inner: T) {
   return z.preprocess((raw) => {
     if (typeof raw !== 'string') return raw;
     const trimmed = raw.trim();
-    return trimmed === '' ? undefined : Number(trimmed);
+    if (trimmed === '') return undefined;
+    // Decimal notation only: Number() would also read "0x34" as 52 and "1e3" as 1000.
+    return DECIMAL.test(trimmed) ? Number(trimmed) : Number.NaN;
   }, inner);
 }
+
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;

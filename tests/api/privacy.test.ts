@@ -101,6 +101,53 @@ describe("a resident's talent never shows where they live or how to reach them",
     expect(response.json().error.fields).toEqual([{ field: 'body.precision', message: expect.any(String) }]);
   });
 
+  it("keeps a resident's initiative at street precision off its doorstep: no phone, e-mail, house number", async () => {
+    const created = await createAsset(app, {
+      precision: 'street',
+      location: { type: 'Point', coordinates: [home.lon, home.lat] },
+      contact: { phone: '06 1111 2222', email: 'piet@example.org', contactPerson: 'Piet Jansen', website: 'https://buurtcirkel.example.org' },
+    });
+    expect(created.contact).toEqual({ website: 'https://buurtcirkel.example.org' });
+    expect(created.address).toEqual({ street: 'Breestraat', city: 'Leiden' });
+    expect(created.location.coordinates).not.toEqual([home.lon, home.lat]);
+    const all = await everythingPublic();
+    for (const secret of ['06 1111 2222', 'piet@example.org', 'Piet Jansen', String(home.lon)]) expect(all).not.toContain(secret);
+  });
+
+  it('does not publish a talent’s contact details when it becomes another kind of entry', async () => {
+    const created = await createAsset(app, talentBody);
+    const changed = await app.inject({
+      method: 'PATCH', url: `/api/assets/${created.id}`,
+      payload: { kind: 'initiative', category: 'buurtcirkel', precision: 'exact' },
+    });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.json().contact).toEqual({});
+    expect(changed.body).not.toContain('jan@example.org');
+  });
+
+  it('never shows a buurt-precision asset more precisely than a buurt, also where no buurt is known', async () => {
+    // Utrecht: no areas are loaded there, so no buurt label point; a 1 km cell instead.
+    // Two homes about 250 m apart around the centre of one 1 km cell of the national grid.
+    const a = await createAsset(app, { ...talentBody, precision: 'buurt', location: { type: 'Point', coordinates: [5.1183, 52.0884] } });
+    const b = await createAsset(app, { ...talentBody, precision: 'buurt', location: { type: 'Point', coordinates: [5.1163, 52.0865] } });
+    expect(a.buurt).toBeNull();
+    expect(b.location.coordinates).toEqual(a.location.coordinates);
+    const moved = distance(point([5.1183, 52.0884]), point(a.location.coordinates), { units: 'meters' });
+    expect(moved).toBeGreaterThan(50);
+    expect(moved).toBeLessThan(710);
+  });
+
+  it('uses a true 250 m grid in the Caribbean Netherlands too', async () => {
+    // Two homes 250 m apart east-west on Bonaire fall in neighbouring cells, 250 m apart.
+    const west = [-68.2700, 12.1500] as const;
+    const east = [west[0] + 250 / (111_320 * Math.cos((12.15 * Math.PI) / 180)), 12.1500] as const;
+    const a = await createAsset(app, { ...talentBody, location: { type: 'Point', coordinates: west } });
+    const b = await createAsset(app, { ...talentBody, location: { type: 'Point', coordinates: east } });
+    const spacing = distance(point(a.location.coordinates), point(b.location.coordinates), { units: 'meters' });
+    expect(spacing).toBeGreaterThan(240);
+    expect(spacing).toBeLessThan(262);
+  });
+
   it('shows an organisation at its exact place with its contact details, as it chose', async () => {
     const created = await createAsset(app, { contact: { phone: '071 512 3456', email: 'info@example.org' } });
     expect(created.location.coordinates).toEqual([4.4921, 52.1612]);

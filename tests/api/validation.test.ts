@@ -41,6 +41,8 @@ describe('bad input is answered 400 with the field named, and nothing is written
     ['a missing location sent as [0, 0]', { location: { type: 'Point', coordinates: [0, 0] } }, ['body.location.coordinates']],
     ['a NUL character in a name', { name: 'Repair\u0000café' }, ['body.name']],
     ['a NUL character deep in a schedule', { schedule: { note: 'x\u0000' } }, ['body.schedule.note']],
+    ['a lone UTF-16 surrogate', { address: { street: 'Breestraat \ud800' } }, ['body.address.street']],
+    ['a claimed provenance', { source: 'duo-scholen-bo-2016', sourceId: '04PN00', isSample: true }, ['body.source', 'body.sourceId', 'body.isSample']],
   ])('%s', async (_what, change, fields) => {
     const response = await post(assetBody(change));
     expect(badFields(response)).toEqual(fields);
@@ -83,6 +85,8 @@ describe('bad input is answered 400 with the field named, and nothing is written
     expect(missing.json().error.fields).toEqual([{ field: 'query.lat', message: 'required' }]);
     expect(badFields(await app.inject({ url: '/api/assets?q=a%00b' }))).toEqual(['query.q']);
     expect(badFields(await app.inject({ url: '/api/areas?q=a%00b' }))).toEqual(['query.q']);
+    expect(badFields(await app.inject({ url: '/api/assets/nearby?lat=0x34&lon=4.49' }))).toEqual(['query.lat']);
+    expect(badFields(await app.inject({ url: '/api/assets?openAt=0999-06-01T12:00:00Z' }))).toEqual(['query.openAt']);
   });
 
   it('an unknown route answers 404 in the same error shape', async () => {

@@ -26,7 +26,7 @@ import { loadConfig } from '../../server/src/config.ts';
 import { type Database, openDatabase } from '../../server/src/plugins/db.ts';
 import { upsertArea } from '../../server/src/modules/areas/areas.repository.ts';
 import { analyzeAssets, insertAssets, nearbyQueries, type AssetFilterInput } from '../../server/src/modules/assets/assets.repository.ts';
-import { assetCreateToRow } from '../../server/src/modules/assets/assets.service.ts';
+import { assetImportToRow } from '../../server/src/modules/assets/assets.service.ts';
 import { PROJECT_ROOT } from '../../server/src/lib/paths.ts';
 import { readFileSync } from 'node:fs';
 import { type FeatureCollection, PDOK_2024_WIJK_FIELDS, readCbsAreas } from '../../seeds/cbs.ts';
@@ -74,7 +74,7 @@ async function load(database: Database): Promise<void> {
   const assets = generated;
   started = performance.now();
   for (let i = 0; i < assets.length; i += BATCH) {
-    await insertAssets(db, assets.slice(i, i + BATCH).map(assetCreateToRow));
+    await insertAssets(db, assets.slice(i, i + BATCH).map(assetImportToRow));
     if ((i / BATCH) % 20 === 19 || i + BATCH >= assets.length) {
       const done = Math.min(i + BATCH, assets.length);
       const seconds = (performance.now() - started) / 1000;

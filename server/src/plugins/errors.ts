@@ -71,13 +71,16 @@ export const errorsPlugin = fp(
       if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
         return send(reply, request, 413, 'PAYLOAD_TOO_LARGE', 'The request body is too large');
       }
-      if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
+      if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
         return send(reply, request, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
       }
       if (isDatabaseUnavailable(error)) {
         request.log.error({ err: loggableError(error) }, 'database unavailable');
         reply.header('retry-after', '5');
         return send(reply, request, 503, 'SERVICE_UNAVAILABLE', 'The database is not available right now; try again shortly');
+      }
+      if (error.code === '23505') {
+        return send(reply, request, 409, 'CONFLICT', 'This conflicts with a record that already exists');
       }
       const status = error.statusCode ?? 500;
       if (status >= 400 && status < 500) {

@@ -3,6 +3,7 @@ import type { AreaLevel } from '@kwartier/shared';
 import type { DB } from '../../db/types.ts';
 import { asGeoJson, covers, latOf, lonOf, pointFromLonLat, validMultiPolygonFromGeoJson } from '../../db/spatial.ts';
 import { jsonb } from '../../db/json.ts';
+import { containsPattern } from '../../db/text.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -44,7 +45,7 @@ export async function listAreas(
   if (filters.level) query = query.where('level', '=', filters.level);
   if (filters.parentCode) query = query.where('parent_code', '=', filters.parentCode);
   if (filters.nameContains) {
-    query = query.where('name', 'ilike', `%${filters.nameContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    query = query.where('name', 'ilike', containsPattern(filters.nameContains));
   }
   return (await query.orderBy('code').limit(20_000).execute()) as AreaSummaryRecord[];
 }

@@ -1,6 +1,7 @@
 import { type Expression, type ExpressionBuilder, type Kysely, type SelectQueryBuilder, type Transaction, sql } from 'kysely';
 import type { AssetFilters, LocalMoment } from '@kwartier/shared';
 import type { AssetRowUpdate, DB, NewAssetRow } from '../../db/types.ts';
+import { containsPattern } from '../../db/text.ts';
 import {
   distanceMeters,
   intersectsEnvelope,
@@ -92,11 +93,6 @@ function selectAsset(db: Db) {
     'assets.gemeente_code',
     areaName(eb, eb.ref('assets.gemeente_code')).as('gemeente_name'),
   ]);
-}
-
-/** `%` and `_` typed by a person mean themselves, not SQL wildcards. */
-function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 }
 
 /**
@@ -218,6 +214,9 @@ export function nearbyQueries(
     .select(distanceMeters(sql.ref('assets.public_geom'), point).as('distance_meters'))
     .where(within)
     .orderBy(knnDistance(sql.ref('assets.public_geom'), point))
+    // Talents in one grid cell, and assets shown at their buurt's label point, share a
+    // place: the id keeps their order, and so the pages, stable.
+    .orderBy('assets.id')
     .limit(page.limit)
     .offset(page.offset);
   const count = applyFilters(db.selectFrom('assets'), filters)
@@ -241,10 +240,11 @@ export async function nearbyAssets(
 
 /**
  * Inserts an asset, or updates the one with the same source and source id: re-running an
- * import or a seed refreshes its records instead of duplicating them.
+ * import or a seed refreshes its records instead of duplicating them. The status is left as
+ * it is: an asset archived or rejected here stays so when its source is read again.
  */
 export async function upsertAssetBySource(db: Db, row: NewAssetRow): Promise<void> {
-  const { source: _source, source_id, id: _id, created_at: _created, ...changes } = row;
+  const { source: _source, source_id, id: _id, created_at: _created, status: _status, ...changes } = row;
   if (source_id === null || source_id === undefined) throw new Error('upsertAssetBySource needs a source_id');
   await db
     .insertInto('assets')

@@ -3,6 +3,8 @@ import {
   type Address,
   type Asset,
   type AssetCreate,
+  type AssetImport,
+  type Provenance,
   type AssetListQuery,
   type AssetPage,
   type AssetUpdate,
@@ -38,9 +40,15 @@ export function publicAddress(record: { kind: string; precision: string }, addre
   return city ? { city } : {};
 }
 
-/** A talent is reached through the platform, never by a published e-mail address or phone. */
-export function publicContact(record: { kind: string }, contact: Contact): Contact {
-  return record.kind === 'talent' ? {} : contact;
+/**
+ * How the public may reach an asset. A talent is reached through the platform only. An asset
+ * shown away from its real place (street or buurt precision) is most often someone's home, so
+ * its phone, e-mail and contact person stay private too; a website says nothing of a home.
+ */
+export function publicContact(record: { kind: string; precision: string }, contact: Contact): Contact {
+  if (record.kind === 'talent') return {};
+  if (!isExactInPublic(record)) return contact.website ? { website: contact.website } : {};
+  return contact;
 }
 
 function areaRef(code: string | null, name: string | null) {
@@ -80,7 +88,10 @@ function nearbyRecordToAsset(record: NearbyRecord): NearbyAsset {
   return { ...assetRecordToAsset(record), distanceMeters: Math.round(record.distance_meters * 10) / 10 };
 }
 
-export function assetCreateToRow(input: AssetCreate): NewAssetRow {
+/** What the API writes as provenance: a client cannot claim to be an import or a sample. */
+export const API_PROVENANCE: Provenance = { source: 'api', isSample: false };
+
+export function assetCreateToRow(input: AssetCreate, provenance: Provenance): NewAssetRow {
   const [lon, lat] = input.location.coordinates;
   return {
     kind: input.kind,
@@ -100,9 +111,9 @@ export function assetCreateToRow(input: AssetCreate): NewAssetRow {
     geom: pointFromLonLat(lon, lat),
     precision: input.precision,
     status: input.status,
-    source: input.source,
-    source_id: input.sourceId ?? null,
-    is_sample: input.isSample,
+    source: provenance.source,
+    source_id: provenance.sourceId ?? null,
+    is_sample: provenance.isSample,
   } as NewAssetRow;
 }
 
@@ -138,9 +149,11 @@ function toFilterInput(query: Omit<AssetListQuery, 'limit' | 'offset'>, now: Dat
 // The service functions below are the only way in for writes: the accounts and moderation of
 // a later issue guard them here, in one place, whatever route or import calls them.
 
-export async function createAsset(db: Kysely<DB>, input: AssetCreate): Promise<Asset> {
+export const assetImportToRow = (asset: AssetImport): NewAssetRow => assetCreateToRow(asset, asset);
+
+export async function createAsset(db: Kysely<DB>, input: AssetCreate, provenance: Provenance = API_PROVENANCE): Promise<Asset> {
   return db.transaction().execute(async (trx) => {
-    const id = await repository.insertAsset(trx, assetCreateToRow(input));
+    const id = await repository.insertAsset(trx, assetCreateToRow(input, provenance));
     const record = await repository.findAssetById(trx, id);
     if (!record) throw notFound('Asset');
     return assetRecordToAsset(record);
@@ -170,7 +183,10 @@ export async function updateAsset(db: Kysely<DB>, id: string, patch: AssetUpdate
       problems.push({ field: 'body.precision', message: "a talent's location is shown at street or buurt precision, never exact" });
     }
     if (problems.length > 0) throw invalid(problems);
-    await repository.updateAsset(trx, id, assetUpdateToRow(patch));
+    // A talent's contact details were given on the promise that they stay private; they do
+    // not become public because the entry turns into another kind.
+    const changes = current.kind === 'talent' && merged.kind !== 'talent' && patch.contact === undefined ? { ...patch, contact: {} } : patch;
+    await repository.updateAsset(trx, id, assetUpdateToRow(changes));
     const record = await repository.findAssetById(trx, id);
     if (!record) throw notFound('Asset');
     return assetRecordToAsset(record);

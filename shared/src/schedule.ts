@@ -24,7 +24,11 @@ const IsoDateSchema = z.iso.date({ message: 'expected a date as YYYY-MM-DD' });
 
 export const OpeningHoursSchema = z
   .object({
-    days: z.array(WeekdaySchema).min(1).max(7),
+    days: z
+      .array(WeekdaySchema)
+      .min(1)
+      .max(7)
+      .refine((days) => new Set(days).size === days.length, { message: 'days must not repeat' }),
     opens: ClockTimeSchema,
     closes: ClockTimeSchema,
   })
@@ -53,6 +57,11 @@ export const MeetingSchema = z
   .refine((meeting) => meeting.starts < meeting.ends, { message: 'ends must be later than starts', path: ['ends'], ...whenFieldsValid })
   .refine((meeting) => meeting.recurrence !== 'monthly' || (meeting.weeksOfMonth?.length ?? 0) > 0, {
     message: 'a monthly meeting needs weeksOfMonth, for example [2] for every 2nd week',
+    path: ['weeksOfMonth'],
+    ...whenFieldsValid,
+  })
+  .refine((meeting) => meeting.recurrence === 'monthly' || meeting.weeksOfMonth === undefined, {
+    message: 'weeksOfMonth is only for monthly meetings',
     path: ['weeksOfMonth'],
     ...whenFieldsValid,
   })

@@ -99,5 +99,7 @@ describe('open now, in Europe/Amsterdam time', () => {
     expect(badFields(await post({ meetings: [{ weekday: 'tu', starts: '14:00', ends: '16:00', recurrence: 'monthly' }] }))).toEqual(['body.schedule.meetings.0.weeksOfMonth']);
     expect(badFields(await post({ meetings: [{ weekday: 'tu', starts: '14:00', ends: '16:00', recurrence: 'biweekly', anchorDate: '2026-12-03' }] }))).toEqual(['body.schedule.meetings.0.anchorDate']);
     expect(badFields(await post({ meetings: [{ weekday: 'xx', starts: '14:00', ends: '16:00', recurrence: 'weekly' }] }))).toEqual(['body.schedule.meetings.0.weekday']);
+    expect(badFields(await post({ meetings: [{ weekday: 'tu', starts: '14:00', ends: '16:00', recurrence: 'weekly', weeksOfMonth: [2] }] }))).toEqual(['body.schedule.meetings.0.weeksOfMonth']);
+    expect(badFields(await post({ openingHours: [{ days: ['mo', 'mo'], opens: '09:00', closes: '17:00' }] }))).toEqual(['body.schedule.openingHours.0.days']);
   });
 });

@@ -114,15 +114,18 @@ describe("a resident's talent never shows where they live or how to reach them",
     for (const secret of ['06 1111 2222', 'piet@example.org', 'Piet Jansen', String(home.lon)]) expect(all).not.toContain(secret);
   });
 
-  it('does not publish a talent’s contact details when it becomes another kind of entry', async () => {
+  it('keeps a talent a talent, so that a change of kind cannot publish its home or contact details', async () => {
     const created = await createAsset(app, talentBody);
     const changed = await app.inject({
       method: 'PATCH', url: `/api/assets/${created.id}`,
       payload: { kind: 'initiative', category: 'buurtcirkel', precision: 'exact' },
     });
-    expect(changed.statusCode).toBe(200);
-    expect(changed.json().contact).toEqual({});
-    expect(changed.body).not.toContain('jan@example.org');
+    expect(changed.statusCode).toBe(400);
+    expect(changed.json().error.fields.map((f: { field: string }) => f.field)).toContain('body.kind');
+    expect(changed.body).not.toMatch(/jan@example\.org|2321AA|4\.478123/);
+    const stored = (await app.inject({ url: `/api/assets/${created.id}` })).json() as Asset;
+    expect(stored.kind).toBe('talent');
+    expect(stored.location).toEqual(created.location);
   });
 
   it('never shows a buurt-precision asset more precisely than a buurt, also where no buurt is known', async () => {

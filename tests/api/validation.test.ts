@@ -89,6 +89,24 @@ describe('bad input is answered 400 with the field named, and nothing is written
     expect(badFields(await app.inject({ url: '/api/assets?openAt=0999-06-01T12:00:00Z' }))).toEqual(['query.openAt']);
   });
 
+  it('a body nested ten thousand levels deep is a 400, not a crash', async () => {
+    const depth = 10_000;
+    const payload = `{"kind":"talent","asks":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+    const response = await app.inject({ method: 'POST', url: '/api/assets', headers: { 'content-type': 'application/json' }, payload });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.fields[0].message).toMatch(/nested more than/);
+    expect(await countAssetRows()).toBe(0);
+  });
+
+  it('a malformed URL or an overlong id answers in the one error shape', async () => {
+    const badUrl = await app.inject({ url: '/api/assets/%ZZ' });
+    expect(badUrl.statusCode).toBe(400);
+    expect(badUrl.json()).toMatchObject({ error: { code: 'BAD_REQUEST' } });
+    const longId = await app.inject({ url: `/api/assets/${'a'.repeat(300)}` });
+    expect(longId.statusCode).toBe(414);
+    expect(longId.json()).toMatchObject({ error: { code: 'URI_TOO_LONG' } });
+  });
+
   it('an unknown route answers 404 in the same error shape', async () => {
     const response = await app.inject({ url: '/api/nothing-here' });
     expect(response.statusCode).toBe(404);

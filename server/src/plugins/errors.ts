@@ -54,6 +54,18 @@ function send(reply: FastifyReply, request: FastifyRequest, status: number, code
   return reply.status(status).type('application/json; charset=utf-8').send(body);
 }
 
+const CLIENT_ERROR_CODES: Record<number, ErrorCode> = { 403: 'FORBIDDEN', 404: 'NOT_FOUND', 413: 'PAYLOAD_TOO_LARGE', 414: 'URI_TOO_LONG', 415: 'UNSUPPORTED_MEDIA_TYPE' };
+
+/**
+ * Fastify's own client errors (malformed JSON, an empty body, a bad URL): their messages are
+ * written for the client and carry no internals. Also used for errors the router raises
+ * before any hook runs (Fastify's `frameworkErrors`), so they too have the one shape.
+ */
+export function sendClientError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  return send(reply, request, status, CLIENT_ERROR_CODES[status] ?? 'BAD_REQUEST', error.message);
+}
+
 /**
  * One error shape for the whole API. Validation problems name their fields; a 5xx says only
  * that something went wrong, never its message, SQL or stack, which go to the log instead.
@@ -75,7 +87,7 @@ export const errorsPlugin = fp(
         return send(reply, request, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
       }
       if (isDatabaseUnavailable(error)) {
-        request.log.error({ err: loggableError(error) }, 'database unavailable');
+        request.log.error({ error: loggableError(error) }, 'database unavailable');
         reply.header('retry-after', '5');
         return send(reply, request, 503, 'SERVICE_UNAVAILABLE', 'The database is not available right now; try again shortly');
       }
@@ -83,12 +95,8 @@ export const errorsPlugin = fp(
         return send(reply, request, 409, 'CONFLICT', 'This conflicts with a record that already exists');
       }
       const status = error.statusCode ?? 500;
-      if (status >= 400 && status < 500) {
-        // Fastify's own client errors (malformed JSON, an empty body): their messages are
-        // written for the client and carry no internals.
-        return send(reply, request, status, status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST', error.message);
-      }
-      request.log.error({ err: loggableError(error) }, 'unhandled error');
+      if (status >= 400 && status < 500) return sendClientError(error, request, reply);
+      request.log.error({ error: loggableError(error) }, 'unhandled error');
       return send(reply, request, 500, 'INTERNAL', 'Something went wrong on our side; it has been logged');
     });
 

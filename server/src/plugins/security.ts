@@ -5,19 +5,31 @@ import { invalid } from '../lib/errors.ts';
 /** Node 20 has String.prototype.isWellFormed (ES2024); the TypeScript lib here does not. */
 const isWellFormed = (text: string) => (text as string & { isWellFormed(): boolean }).isWellFormed();
 
+/** Deeper than any of Kwartier's schemas goes; deeper input is refused before it is walked. */
+const MAX_DEPTH = 32;
+
 /**
- * Paths of every string PostgreSQL cannot store: one with a NUL character, or one that is not
- * well-formed Unicode (a lone UTF-16 surrogate, which `\ud800` in JSON can produce).
+ * Problems no schema can express, with the path of each: a string PostgreSQL cannot store (a
+ * NUL character, or a lone UTF-16 surrogate that `\ud800` in JSON produces), and nesting
+ * deeper than any route accepts. Walked with an explicit stack: recursion would overflow on
+ * a hostile body ten thousand levels deep.
  */
-function unstorableText(value: unknown, path: string, found: FieldError[] = []): FieldError[] {
-  if (found.length >= 20) return found;
-  if (typeof value === 'string') {
-    if (value.includes('\u0000')) found.push({ field: path, message: 'text must not contain a NUL character (\\u0000)' });
-    else if (!isWellFormed(value)) found.push({ field: path, message: 'text must be valid Unicode (it holds a lone surrogate)' });
-  } else if (Array.isArray(value)) {
-    value.forEach((item, index) => unstorableText(item, `${path}.${index}`, found));
-  } else if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) unstorableText(item, `${path}.${key}`, found);
+function unstorableInput(root: unknown, rootPath: string): FieldError[] {
+  const found: FieldError[] = [];
+  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: root, path: rootPath, depth: 0 }];
+  while (stack.length > 0 && found.length < 20) {
+    const { value, path, depth } = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) found.push({ field: path, message: 'text must not contain a NUL character (\\u0000)' });
+      else if (!isWellFormed(value)) found.push({ field: path, message: 'text must be valid Unicode (it holds a lone surrogate)' });
+    } else if (value !== null && typeof value === 'object') {
+      if (depth >= MAX_DEPTH) {
+        found.push({ field: path, message: `nested more than ${MAX_DEPTH} levels deep` });
+        continue;
+      }
+      const entries = Array.isArray(value) ? value.map((item, index) => [String(index), item] as const) : Object.entries(value);
+      for (const [key, item] of entries) stack.push({ value: item, path: `${path}.${key}`, depth: depth + 1 });
+    }
   }
   return found;
 }
@@ -31,9 +43,9 @@ export const securityPlugin = fp(
   async (app) => {
     app.addHook('preValidation', async (request) => {
       const problems = [
-        ...unstorableText(request.params, 'params'),
-        ...unstorableText(request.query, 'query'),
-        ...unstorableText(request.body, 'body'),
+        ...unstorableInput(request.params, 'params'),
+        ...unstorableInput(request.query, 'query'),
+        ...unstorableInput(request.body, 'body'),
       ];
       if (problems.length > 0) throw invalid(problems);
     });

@@ -179,14 +179,16 @@ export async function updateAsset(db: Kysely<DB>, id: string, patch: AssetUpdate
     if (!categoryFitsKind(merged)) {
       problems.push({ field: 'body.category', message: `category ${merged.category} does not belong to kind ${merged.kind}` });
     }
+    if (current.kind === 'talent' && merged.kind !== 'talent') {
+      // A talent was given, with its home and contact details, on the promise that they stay
+      // private; turning it into another kind would publish them.
+      problems.push({ field: 'body.kind', message: 'a talent stays a talent; add the initiative as a new entry instead' });
+    }
     if (!talentIsNotExact(merged)) {
       problems.push({ field: 'body.precision', message: "a talent's location is shown at street or buurt precision, never exact" });
     }
     if (problems.length > 0) throw invalid(problems);
-    // A talent's contact details were given on the promise that they stay private; they do
-    // not become public because the entry turns into another kind.
-    const changes = current.kind === 'talent' && merged.kind !== 'talent' && patch.contact === undefined ? { ...patch, contact: {} } : patch;
-    await repository.updateAsset(trx, id, assetUpdateToRow(changes));
+    await repository.updateAsset(trx, id, assetUpdateToRow(patch));
     const record = await repository.findAssetById(trx, id);
     if (!record) throw notFound('Asset');
     return assetRecordToAsset(record);

@@ -8,6 +8,7 @@ import { docsPlugin } from './plugins/docs.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { assetRoutes } from './modules/assets/assets.routes.ts';
 import { areaRoutes } from './modules/areas/areas.routes.ts';
+import { tileRoutes } from './modules/tiles/tiles.routes.ts';
 
 export type AppOptions = {
   /** An already open database; tests share one. Without it the app opens its own. */
@@ -55,8 +56,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(docsPlugin);
 
   await app.register(healthRoutes);
-  await app.register(assetRoutes, { now: options.now ?? (() => new Date()) });
+  const now = options.now ?? (() => new Date());
+  await app.register(assetRoutes, { now });
   await app.register(areaRoutes);
+  await app.register(tileRoutes, { now });
 
   app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));
   return app;

@@ -6,3 +6,4 @@ export * from './area.ts';
 export * from './asset.ts';
 export * from './errors.ts';
 export * from './area-codes.ts';
+export * from './tiles.ts';

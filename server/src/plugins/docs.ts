@@ -20,6 +20,7 @@ export const docsPlugin = fp(
         tags: [
           { name: 'assets', description: 'Hulpbronnen: what helps people in a buurt' },
           { name: 'areas', description: 'CBS gemeenten, wijken and buurten' },
+          { name: 'tiles', description: 'Vector tiles for the map' },
           { name: 'health', description: 'Liveness and readiness' },
         ],
       },

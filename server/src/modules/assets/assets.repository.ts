@@ -121,7 +121,7 @@ function openAt(moment: LocalMoment) {
   )`;
 }
 
-function applyFilters<O>(
+export function applyFilters<O>(
   query: SelectQueryBuilder<DB, 'assets', O>,
   filters: AssetFilterInput,
 ): SelectQueryBuilder<DB, 'assets', O> {

@@ -1,0 +1,127 @@
+import { type Kysely, type Transaction, sql } from 'kysely';
+import type { AreaLevel } from '@kwartier/shared';
+import type { DB } from '../../db/types.ts';
+import { type AssetFilterInput, applyFilters } from '../assets/assets.repository.ts';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+/** Tile-local coordinates run from 0 to EXTENT across a tile, y downwards (the MVT spec). */
+export const EXTENT = 4096;
+
+export type TileAddress = { z: number; x: number; y: number };
+export type TileFilters = AssetFilterInput;
+
+/**
+ * The tile's square in Web Mercator, optionally widened by `buffer` tile units, and the same
+ * square in WGS84 for the GiST index on public_geom. ST_TileEnvelope works on PostGIS and in
+ * PGlite; ST_AsMVT does not exist in PGlite, so the encoding is done in JavaScript.
+ */
+function envelope({ z, x, y }: TileAddress, buffer = 0) {
+  const margin = buffer / EXTENT;
+  return sql<string>`ST_TileEnvelope(${z}::integer, ${x}::integer, ${y}::integer, margin => ${margin}::double precision)`;
+}
+
+/** x and y of a 3857 point in tile units of the tile `{z, x, y}`. */
+function tileX(mercator: ReturnType<typeof sql>, tile: TileAddress) {
+  const env = envelope(tile);
+  return sql<number>`(ST_X(${mercator}) - ST_XMin(${env})) / (ST_XMax(${env}) - ST_XMin(${env})) * ${EXTENT}`;
+}
+function tileY(mercator: ReturnType<typeof sql>, tile: TileAddress) {
+  const env = envelope(tile);
+  return sql<number>`(ST_YMax(${env}) - ST_Y(${mercator})) / (ST_YMax(${env}) - ST_YMin(${env})) * ${EXTENT}`;
+}
+
+export type TileAsset = {
+  id: string;
+  kind: string;
+  category: string;
+  name: string;
+  precision: string;
+  social_capital: string[];
+  inclusion_features: string[];
+  px: number;
+  py: number;
+};
+
+/** The assets in a tile (with a buffer, so that symbols at an edge are drawn on both sides). */
+export async function assetsInTile(db: Db, tile: TileAddress, filters: AssetFilterInput, buffer: number): Promise<TileAsset[]> {
+  const mercator = sql`ST_Transform(assets.public_geom, 3857)`;
+  const rows = await applyFilters(db.selectFrom('assets'), filters)
+    .where(sql<boolean>`assets.public_geom && ST_Transform(${envelope(tile, buffer)}, 4326)`)
+    .select([
+      'assets.id',
+      'assets.kind',
+      'assets.category',
+      'assets.name',
+      'assets.precision',
+      'assets.social_capital',
+      'assets.inclusion_features',
+      tileX(mercator, tile).as('px'),
+      tileY(mercator, tile).as('py'),
+    ])
+    .orderBy('assets.id')
+    .execute();
+  return rows as TileAsset[];
+}
+
+export type TileCluster = { count: number; px: number; py: number; kinds: string[]; id: string };
+
+/**
+ * Assets counted per square of `cellSize` tile units, placed at their mean position: the
+ * clusters of a low zoom, aggregated in the database so that a tile over a whole province
+ * does not carry every asset in it. No buffer: each asset is counted in one tile only.
+ */
+export async function clustersInTile(db: Db, tile: TileAddress, filters: AssetFilterInput, cellSize: number): Promise<TileCluster[]> {
+  const mercator = sql`ST_Transform(assets.public_geom, 3857)`;
+  const points = applyFilters(db.selectFrom('assets'), filters)
+    .where(sql<boolean>`assets.public_geom && ST_Transform(${envelope(tile)}, 4326)`)
+    .select(['assets.id', 'assets.kind', tileX(mercator, tile).as('px'), tileY(mercator, tile).as('py')]);
+  const rows = await db
+    .selectFrom(points.as('p'))
+    .select([
+      sql<number>`count(*)`.as('count'),
+      sql<number>`avg(p.px)`.as('px'),
+      sql<number>`avg(p.py)`.as('py'),
+      sql<string[]>`array_agg(DISTINCT p.kind ORDER BY p.kind)`.as('kinds'),
+      sql<string>`min(p.id::text)`.as('id'),
+    ])
+    // Points exactly on the tile's far edge belong to the next tile.
+    .where(sql<boolean>`p.px >= 0 AND p.px < ${EXTENT} AND p.py >= 0 AND p.py < ${EXTENT}`)
+    .groupBy([sql`floor(p.px / ${cellSize})`, sql`floor(p.py / ${cellSize})`])
+    .orderBy(sql`min(p.id::text)`)
+    .execute();
+  return rows.map((row) => ({ ...row, count: Number(row.count) }));
+}
+
+export type TileArea = { code: string; name: string; level: string; rings: string; label_px: number; label_py: number };
+
+/**
+ * Area outlines in tile units: clipped to the tile and a buffer, simplified to about a tile
+ * unit, exterior rings counter-clockwise in Mercator so that they are clockwise (as MVT wants)
+ * once y points down. Returned as GeoJSON text of the transformed geometry.
+ */
+export async function areasInTile(db: Db, tile: TileAddress, level: AreaLevel, year: number, buffer: number): Promise<TileArea[]> {
+  const env = envelope(tile);
+  const wide = envelope(tile, buffer);
+  const unitsPerMetre = sql`(${EXTENT}::double precision / (ST_XMax(${env}) - ST_XMin(${env})))`;
+  const toTile = (geom: ReturnType<typeof sql>) =>
+    sql`ST_Affine(${geom}, ${unitsPerMetre}, 0, 0, -${unitsPerMetre}, -ST_XMin(${env}) * ${unitsPerMetre}, ST_YMax(${env}) * ${unitsPerMetre})`;
+  const clipped = sql`ST_ForcePolygonCCW(ST_SimplifyPreserveTopology(ST_ClipByBox2D(ST_Transform(areas.geom, 3857), ${wide}), 1 / ${unitsPerMetre}))`;
+  const label = sql`ST_Transform(areas.label_point, 3857)`;
+  const rows = await db
+    .selectFrom('areas')
+    .where('areas.level', '=', level)
+    .where('areas.year', '=', year)
+    .where(sql<boolean>`areas.geom && ST_Transform(${wide}, 4326)`)
+    .select([
+      'areas.code',
+      'areas.name',
+      'areas.level',
+      sql<string>`ST_AsGeoJSON(${toTile(clipped)}, 1)`.as('rings'),
+      tileX(label, tile).as('label_px'),
+      tileY(label, tile).as('label_py'),
+    ])
+    .orderBy('areas.code')
+    .execute();
+  return rows as TileArea[];
+}

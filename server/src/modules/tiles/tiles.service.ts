@@ -1,0 +1,124 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { fromVectorTileJs, type VectorTileFeatureLike, type VectorTileLayerLike } from '@maplibre/vt-pbf';
+import { type AreaLevel, type AssetTileQuery, CLUSTER_MAX_ZOOM, TILE_LAYERS, type TileParams, localMoment } from '@kwartier/shared';
+import type { DB } from '../../db/types.ts';
+import * as areasRepository from '../areas/areas.repository.ts';
+import * as repository from './tiles.repository.ts';
+import { EXTENT } from './tiles.repository.ts';
+
+/** Feature geometry as MVT wants it: rings (or one point) of integer tile coordinates. */
+type Rings = Array<Array<{ x: number; y: number }>>;
+type TileFeature = { type: 1 | 3; id?: number; properties: Record<string, string | number | boolean>; rings: Rings };
+
+/** Symbols may reach over a tile's edge; 64 of 4096 units is 8 px on a 512 px tile. */
+const POINT_BUFFER = 64;
+/** One cluster per square of 512 units: 64 px on a 512 px tile. */
+const CLUSTER_CELL = 512;
+const AREA_BUFFER = 16;
+
+function layer(name: string, features: TileFeature[]): VectorTileLayerLike {
+  return {
+    version: 2,
+    name,
+    extent: EXTENT,
+    length: features.length,
+    feature: (i: number): VectorTileFeatureLike => {
+      const feature = features[i]!;
+      return {
+        type: feature.type,
+        id: feature.id,
+        properties: feature.properties,
+        extent: EXTENT,
+        loadGeometry: () => feature.rings as never,
+      };
+    },
+  };
+}
+
+export type Tile = { body: Buffer; etag: string };
+
+function encode(layers: Record<string, TileFeature[]>): Tile {
+  const nonEmpty = Object.fromEntries(
+    Object.entries(layers)
+      .filter(([, features]) => features.length > 0)
+      .map(([name, features]) => [name, layer(name, features)]),
+  );
+  const body = Buffer.from(fromVectorTileJs({ layers: nonEmpty }));
+  // The bytes decide the ETag: an unchanged tile is a 304 however it was computed.
+  return { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
+}
+
+const point = (px: number, py: number): Rings => [[{ x: Math.round(px), y: Math.round(py) }]];
+
+/** Filters from a tile's query string; "open now" becomes a local moment, as for the list. */
+function tileFilters(query: AssetTileQuery, now: Date): repository.TileFilters {
+  const { openNow, openAt, ...rest } = query;
+  const moment = openAt !== undefined ? localMoment(new Date(openAt)) : openNow ? localMoment(now) : undefined;
+  return { ...rest, ...(moment ? { openAt: moment } : {}) };
+}
+
+/**
+ * A vector tile of assets with the list's filters: clusters with counts up to
+ * CLUSTER_MAX_ZOOM, single assets (public location and public fields only) above it.
+ */
+export async function assetTile(db: Kysely<DB>, tile: TileParams, query: AssetTileQuery, now: Date): Promise<Tile> {
+  const filters = tileFilters(query, now);
+  if (tile.z <= CLUSTER_MAX_ZOOM) {
+    const clusters = await repository.clustersInTile(db, tile, filters, CLUSTER_CELL);
+    return encode({
+      [TILE_LAYERS.clusters]: clusters.map((cluster) => ({
+        type: 1,
+        properties: {
+          count: cluster.count,
+          // One kind in the cluster: the map can show that kind's symbol.
+          kind: cluster.kinds.length === 1 ? cluster.kinds[0]! : 'mixed',
+          ...(cluster.count === 1 ? { id: cluster.id } : {}),
+        },
+        rings: point(cluster.px, cluster.py),
+      })),
+    });
+  }
+  const assets = await repository.assetsInTile(db, tile, filters, POINT_BUFFER);
+  return encode({
+    [TILE_LAYERS.assets]: assets.map((asset) => ({
+      type: 1,
+      properties: {
+        id: asset.id,
+        kind: asset.kind,
+        category: asset.category,
+        name: asset.name,
+        precision: asset.precision,
+        socialCapital: asset.social_capital.join(','),
+        inclusion: asset.inclusion_features.join(','),
+      },
+      rings: point(asset.px, asset.py),
+    })),
+  });
+}
+
+function ringsFromGeoJson(text: string): Rings {
+  const geometry = JSON.parse(text) as { type: string; coordinates: unknown };
+  const polygons = (geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.type === 'MultiPolygon' ? geometry.coordinates : []) as number[][][][];
+  return polygons.flatMap((polygon) =>
+    polygon
+      .map((ring) => ring.map(([x, y]) => ({ x: Math.round(x!), y: Math.round(y!) })))
+      .filter((ring) => ring.length >= 4),
+  );
+}
+
+/** A vector tile of area outlines and their label points, for one level and year. */
+export async function areaTile(db: Kysely<DB>, tile: TileParams, level: AreaLevel, year?: number): Promise<Tile> {
+  const resolvedYear = year ?? (await areasRepository.latestYear(db, level));
+  if (resolvedYear === null) return encode({});
+  const areas = await repository.areasInTile(db, tile, level, resolvedYear, AREA_BUFFER);
+  const properties = (area: repository.TileArea) => ({ code: area.code, name: area.name, level: area.level });
+  return encode({
+    [TILE_LAYERS.areas]: areas
+      .map((area) => ({ type: 3 as const, properties: properties(area), rings: ringsFromGeoJson(area.rings) }))
+      .filter((feature) => feature.rings.length > 0),
+    [TILE_LAYERS.areaLabels]: areas
+      .filter((area) => area.label_px >= 0 && area.label_px < EXTENT && area.label_py >= 0 && area.label_py < EXTENT)
+      .map((area) => ({ type: 1 as const, properties: properties(area), rings: point(area.label_px, area.label_py) })),
+  });
+}

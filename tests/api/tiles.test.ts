@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { VectorTile } from '@mapbox/vector-tile';
+import { PbfReader } from 'pbf';
+import type { Asset, AssetPage } from '@kwartier/shared';
+import { buildTestApp, clearAssets, ensureDemoAreas } from '../helpers/app.ts';
+import { badFields, createAsset } from '../helpers/fixtures.ts';
+
+/** The Web Mercator tile that holds a point, and a tile's bounds in WGS84. */
+function tileOf(lon: number, lat: number, z: number) {
+  const n = 2 ** z;
+  const x = Math.floor(((lon + 180) / 360) * n);
+  const rad = (lat * Math.PI) / 180;
+  const y = Math.floor(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n);
+  return { z, x, y };
+}
+function boundsOf({ z, x, y }: { z: number; x: number; y: number }): [number, number, number, number] {
+  const n = 2 ** z;
+  const lon = (tx: number) => (tx / n) * 360 - 180;
+  const lat = (ty: number) => (Math.atan(Math.sinh(Math.PI * (1 - (2 * ty) / n))) * 180) / Math.PI;
+  return [lon(x), lat(y + 1), lon(x + 1), lat(y)];
+}
+
+let app: FastifyInstance;
+const leiden = { lon: 4.4937, lat: 52.1601 };
+const home = [4.49371234, 52.16015678] as const;
+let talent: Asset;
+
+beforeAll(async () => {
+  await ensureDemoAreas();
+  await clearAssets();
+  app = await buildTestApp();
+  const offsets = [[0, 0], [0.001, 0.0005], [-0.0012, 0.0007], [0.0015, -0.0009], [-0.0004, -0.0011]];
+  for (const [i, [dx, dy]] of offsets.entries()) {
+    await createAsset(app, {
+      name: `Plek ${i}`,
+      ...(i % 2 === 1 ? { kind: 'facility', category: 'buurthuis', inclusionFeatures: ['wheelchair_access'] } : {}),
+      location: { type: 'Point', coordinates: [leiden.lon + dx!, leiden.lat + dy!] },
+    });
+  }
+  await createAsset(app, { name: 'Concept', status: 'draft', location: { type: 'Point', coordinates: [leiden.lon, leiden.lat] } });
+  talent = await createAsset(app, { kind: 'talent', category: 'klussen', name: 'Klussen', location: { type: 'Point', coordinates: home } });
+});
+afterAll(() => app.close());
+
+async function tile(path: string, headers: Record<string, string> = {}) {
+  const response = await app.inject({ url: path, headers });
+  return { response, tile: new VectorTile(new PbfReader(response.rawPayload)) };
+}
+
+/** Every feature of a layer, as GeoJSON in WGS84. */
+type DecodedFeature = { properties: Record<string, string | number | boolean>; geometry: { type: string; coordinates: [number, number] } };
+
+function features(vectorTile: VectorTile, layerName: string, t: { z: number; x: number; y: number }): DecodedFeature[] {
+  const layer = vectorTile.layers[layerName];
+  if (!layer) return [];
+  return Array.from({ length: layer.length }, (_, i) => layer.feature(i).toGeoJSON(t.x, t.y, t.z) as unknown as DecodedFeature);
+}
+
+/** Point features inside the tile proper; the tile also carries a small buffer around it. */
+function inside(decoded: DecodedFeature[], t: { z: number; x: number; y: number }) {
+  const [minLon, minLat, maxLon, maxLat] = boundsOf(t);
+  return decoded.filter(({ geometry: { coordinates: [lon, lat] } }) => lon >= minLon && lon <= maxLon && lat >= minLat && lat <= maxLat);
+}
+
+async function listInTile(t: { z: number; x: number; y: number }, query = '') {
+  const page = (await app.inject({ url: `/api/assets?bbox=${boundsOf(t).join(',')}&limit=100${query}` })).json() as AssetPage;
+  return page.items;
+}
+
+describe('asset vector tiles', () => {
+  it('hold the published assets of the tile at street zoom, at their public places, with their public fields', async () => {
+    const t = tileOf(leiden.lon, leiden.lat, 15);
+    const { response, tile: vt } = await tile(`/tiles/assets/${t.z}/${t.x}/${t.y}.mvt`);
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('application/vnd.mapbox-vector-tile');
+    const decoded = inside(features(vt, 'assets', t), t);
+    const listed = await listInTile(t);
+    expect(listed.length).toBeGreaterThan(2);
+    expect(decoded.map((f) => f.properties.id).sort()).toEqual(listed.map((a) => a.id).sort());
+    expect(decoded.map((f) => f.properties.name)).not.toContain('Concept');
+    for (const feature of decoded) {
+      const asset = listed.find((a) => a.id === feature.properties.id)!;
+      expect(feature.properties).toMatchObject({ kind: asset.kind, category: asset.category, name: asset.name });
+      const [lon, lat] = feature.geometry.coordinates;
+      expect(lon).toBeCloseTo(asset.location.coordinates[0], 4);
+      expect(lat).toBeCloseTo(asset.location.coordinates[1], 4);
+    }
+  });
+
+  it('honour the same filters as the list', async () => {
+    const t = tileOf(leiden.lon, leiden.lat, 15);
+    const query = '&kind=facility&inclusion=wheelchair_access';
+    const { tile: vt } = await tile(`/tiles/assets/${t.z}/${t.x}/${t.y}.mvt?${query.slice(1)}`);
+    const decoded = inside(features(vt, 'assets', t), t).map((f) => f.properties.id).sort();
+    const listed = (await listInTile(t, query)).map((a) => a.id).sort();
+    expect(listed.length).toBeGreaterThan(0);
+    expect(decoded).toEqual(listed);
+  });
+
+  it('never carry a talent’s real place, only its public one', async () => {
+    const t = tileOf(home[0], home[1], 18);
+    for (const z of [16, 17, 18]) {
+      const at = tileOf(talent.location.coordinates[0], talent.location.coordinates[1], z);
+      const { tile: vt } = await tile(`/tiles/assets/${at.z}/${at.x}/${at.y}.mvt?kind=talent`);
+      const [feature] = features(vt, 'assets', at);
+      const [lon, lat] = feature!.geometry.coordinates;
+      expect(Math.abs(lon - home[0]) + Math.abs(lat - home[1])).toBeGreaterThan(0.0005);
+    }
+    const { tile: atHome } = await tile(`/tiles/assets/${t.z}/${t.x}/${t.y}.mvt?kind=talent`);
+    const sameTileAsPublic = tileOf(talent.location.coordinates[0], talent.location.coordinates[1], 18);
+    if (sameTileAsPublic.x !== t.x || sameTileAsPublic.y !== t.y) expect(features(atHome, 'assets', t)).toEqual([]);
+  });
+
+  it('count assets in clusters at low zoom, each asset once', async () => {
+    const t = tileOf(leiden.lon, leiden.lat, 10);
+    const { tile: vt } = await tile(`/tiles/assets/${t.z}/${t.x}/${t.y}.mvt`);
+    expect(vt.layers.assets).toBeUndefined();
+    const clusters = features(vt, 'clusters', t);
+    const total = clusters.reduce((sum, f) => sum + Number(f.properties.count), 0);
+    expect(total).toBe((await listInTile(t)).length);
+    expect(clusters.some((f) => Number(f.properties.count) > 1)).toBe(true);
+  });
+
+  it('carry an ETag and Cache-Control, and answer 304 when nothing changed', async () => {
+    const t = tileOf(leiden.lon, leiden.lat, 15);
+    const first = await app.inject({ url: `/tiles/assets/${t.z}/${t.x}/${t.y}.mvt` });
+    expect(first.headers['cache-control']).toMatch(/max-age=\d+/);
+    const etag = String(first.headers.etag);
+    const again = await app.inject({ url: `/tiles/assets/${t.z}/${t.x}/${t.y}.mvt`, headers: { 'if-none-match': etag } });
+    expect(again.statusCode).toBe(304);
+    expect(again.rawPayload.length).toBe(0);
+    await createAsset(app, { name: 'Nieuw', location: { type: 'Point', coordinates: [leiden.lon + 0.0002, leiden.lat] } });
+    const changed = await app.inject({ url: `/tiles/assets/${t.z}/${t.x}/${t.y}.mvt`, headers: { 'if-none-match': etag } });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.headers.etag).not.toBe(etag);
+  });
+
+  it('name a bad tile address', async () => {
+    expect(badFields(await app.inject({ url: '/tiles/assets/3/8/1.mvt' }))).toEqual(['params.x']);
+    expect(badFields(await app.inject({ url: '/tiles/assets/23/0/0.mvt' }))).toEqual(['params.z']);
+    expect(badFields(await app.inject({ url: '/tiles/assets/a/0/0.mvt' }))).toEqual(['params.z']);
+    expect(badFields(await app.inject({ url: '/tiles/assets/3/0/0.mvt?kind=castle' }))).toEqual(['query.kind.0']);
+  });
+});
+
+describe('area vector tiles', () => {
+  it('hold the buurt outlines and labels of the tile', async () => {
+    const t = tileOf(4.4930, 52.1560, 14); // Pieterswijk, Leiden
+    const { response, tile: vt } = await tile(`/tiles/areas/${t.z}/${t.x}/${t.y}.mvt?level=buurt`);
+    expect(response.statusCode).toBe(200);
+    const outlines = features(vt, 'areas', t);
+    expect(outlines.length).toBeGreaterThan(1);
+    expect(outlines.every((f) => f.geometry.type === 'Polygon' || f.geometry.type === 'MultiPolygon')).toBe(true);
+    expect(outlines.map((f) => f.properties.code)).toContain('BU05460000');
+    const labels = features(vt, 'area_labels', t);
+    expect(labels.every((f) => typeof f.properties.name === 'string')).toBe(true);
+  });
+});

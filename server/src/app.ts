@@ -4,11 +4,13 @@ import type { Config } from './config.ts';
 import { dbPlugin, type Database } from './plugins/db.ts';
 import { errorsPlugin, sendClientError } from './plugins/errors.ts';
 import { securityPlugin } from './plugins/security.ts';
+import { webPlugin } from './plugins/web.ts';
 import { docsPlugin } from './plugins/docs.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { assetRoutes } from './modules/assets/assets.routes.ts';
 import { areaRoutes } from './modules/areas/areas.routes.ts';
 import { tileRoutes } from './modules/tiles/tiles.routes.ts';
+import { clientConfigRoutes } from './modules/health/client-config.routes.ts';
 
 export type AppOptions = {
   /** An already open database; tests share one. Without it the app opens its own. */
@@ -60,7 +62,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(assetRoutes, { now });
   await app.register(areaRoutes);
   await app.register(tileRoutes, { now });
+  await app.register(clientConfigRoutes, { mapStyleUrl: config.mapStyleUrl });
 
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));
+  await app.register(webPlugin);
   return app;
 }

@@ -27,6 +27,7 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   SEED_DEMO_DATA: booleanVariable.default(true),
   TRUST_PROXY: booleanVariable.default(false),
+  MAP_STYLE_URL: z.url({ protocol: /^https?$/, message: 'expected the http(s) URL of a MapLibre style JSON' }).optional(),
 });
 
 export type Config = {
@@ -40,6 +41,8 @@ export type Config = {
   dataDir: string;
   seedDemoData: boolean;
   trustProxy: boolean;
+  /** A MapLibre style for the basemap; without it, or when it cannot be reached, the offline style. */
+  mapStyleUrl: string | null;
 };
 
 export class ConfigError extends Error {
@@ -69,5 +72,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.DATA_DIR,
     seedDemoData: e.SEED_DEMO_DATA,
     trustProxy: e.TRUST_PROXY,
+    mapStyleUrl: e.MAP_STYLE_URL ?? null,
   };
 }

@@ -3,6 +3,7 @@ import { buildApp } from './app.ts';
 import type { FastifyInstance } from 'fastify';
 import { type Database, DatabaseOpenError, openDatabase } from './plugins/db.ts';
 import { seedDemoDataIfEmpty } from '../../seeds/demo.ts';
+import { buildWebIfNeeded } from './lib/web-build.ts';
 
 /** A signal that came while the database was still opening: acted on once it is open. */
 let stopRequestedDuringStart: NodeJS.Signals | undefined;
@@ -12,6 +13,7 @@ const rememberStop = (signal: NodeJS.Signals) => {
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  buildWebIfNeeded(startupLog);
   process.once('SIGINT', rememberStop);
   process.once('SIGTERM', rememberStop);
   // The database is opened before the app, so that a first start (PGlite creating its files

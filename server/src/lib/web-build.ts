@@ -1,0 +1,39 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from './paths.ts';
+
+export const WEB_DIR = path.join(PROJECT_ROOT, 'web');
+export const WEB_DIST = path.join(WEB_DIR, 'dist');
+
+function newestChange(folder: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    const full = path.join(folder, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestChange(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** Whether the built web app is missing or older than its sources (web/ or shared/). */
+export function webBuildIsStale(): boolean {
+  const built = path.join(WEB_DIST, 'index.html');
+  if (!existsSync(built)) return true;
+  const sources = Math.max(
+    newestChange(path.join(WEB_DIR, 'src')),
+    newestChange(path.join(PROJECT_ROOT, 'shared', 'src')),
+    statSync(path.join(WEB_DIR, 'index.html')).mtimeMs,
+  );
+  return sources > statSync(built).mtimeMs;
+}
+
+/**
+ * `npm start` builds the web app when it is missing or out of date, so that the two commands
+ * of the README are all a new user needs. A deployment builds it once in its image instead.
+ */
+export function buildWebIfNeeded(log: { info(obj: object, msg: string): void }): void {
+  if (!existsSync(path.join(WEB_DIR, 'src')) || !webBuildIsStale()) return;
+  log.info({}, 'building the web app (vite build)');
+  const result = spawnSync('npm', ['run', 'build', '-w', 'web'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (result.status !== 0) throw new Error('building the web app failed: see the output of `npm run build` above');
+}

@@ -1,0 +1,34 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import fp from 'fastify-plugin';
+import fastifyStatic from '@fastify/static';
+import { WEB_DIST } from '../lib/web-build.ts';
+
+/**
+ * Serves the built web app from `/`. Hashed assets are cached for a year; index.html is
+ * revalidated, so a new build reaches people at once. Paths that are no file and no API route
+ * get index.html, so that a shared link to any page of the app opens it.
+ */
+export const webPlugin = fp(
+  async (app) => {
+    if (!existsSync(path.join(WEB_DIST, 'index.html'))) {
+      app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));
+      return;
+    }
+    await app.register(fastifyStatic, {
+      root: WEB_DIST,
+      prefix: '/',
+      index: ['index.html'],
+      wildcard: false,
+      setHeaders: (reply, filePath) => {
+        // MapLibre's worker is an ES module: browsers refuse it under any other type.
+        if (filePath.endsWith('.mjs') || filePath.endsWith('.js')) reply.header('content-type', 'text/javascript; charset=utf-8');
+        reply.header(
+          'cache-control',
+          filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
+      },
+    });
+  },
+  { name: 'web' },
+);

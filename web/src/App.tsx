@@ -1,0 +1,164 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Asset } from '@kwartier/shared';
+import { ApiUnavailableError, getAsset, listAssets, nearbyAssets } from './api/client.ts';
+import { LANGUAGES } from './i18n/catalogue.ts';
+import { I18nContext, i18nFor } from './i18n/I18nContext.tsx';
+import { MapView } from './features/map/MapView.tsx';
+import { Filters } from './features/search/Filters.tsx';
+import { ResultList, type Result } from './features/search/ResultList.tsx';
+import { AssetDetail } from './features/detail/AssetDetail.tsx';
+import { RADII, readState, writeState, type AppState, type View } from './state/urlState.ts';
+
+type ClientConfig = { mapStyleUrl: string | null };
+
+/** Degrees of a view at a zoom, roughly: enough to ask the list for what the map shows. */
+function bboxOf(view: View): [number, number, number, number] {
+  const width = 360 / 2 ** view.zoom * 2.5;
+  const height = width * 0.6;
+  return [view.lon - width / 2, view.lat - height / 2, view.lon + width / 2, view.lat + height / 2];
+}
+
+export function App() {
+  const [state, setState] = useState<AppState>(() => readState(window.location.search));
+  const [config, setConfig] = useState<ClientConfig | null>(null);
+  const [results, setResults] = useState<Result[] | null>(null);
+  const [total, setTotal] = useState(0);
+  const [loading, setLoading] = useState(false);
+  const [unavailable, setUnavailable] = useState(false);
+  const [detail, setDetail] = useState<Asset | null>(null);
+  const [focus, setFocus] = useState<{ lon: number; lat: number; key: string } | null>(null);
+  const i18n = useMemo(() => i18nFor(state.language), [state.language]);
+  const { t } = i18n;
+
+  /** A change a person made: a new history entry, so that Back undoes it. A map move replaces. */
+  const update = useCallback((change: Partial<AppState>, mode: 'push' | 'replace' = 'push') => {
+    setState((previous) => {
+      const next = { ...previous, ...change };
+      const url = writeState(next);
+      if (mode === 'push') window.history.pushState(null, '', url);
+      else window.history.replaceState(null, '', url);
+      return next;
+    });
+  }, []);
+
+  useEffect(() => {
+    const restore = () => setState(readState(window.location.search));
+    window.addEventListener('popstate', restore);
+    return () => window.removeEventListener('popstate', restore);
+  }, []);
+
+  useEffect(() => {
+    document.documentElement.lang = state.language;
+  }, [state.language]);
+
+  useEffect(() => {
+    fetch('/api/client-config')
+      .then((response) => (response.ok ? (response.json() as Promise<ClientConfig>) : { mapStyleUrl: null }))
+      .catch(() => ({ mapStyleUrl: null }))
+      .then(setConfig);
+  }, []);
+
+  // The list: near a point when one is chosen, otherwise what the map shows.
+  const listKey = JSON.stringify([state.filters, state.near, state.near ? null : bboxOf(state.view).map((n) => n.toFixed(3))]);
+  useEffect(() => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      setLoading(true);
+      const request = state.near
+        ? nearbyAssets(state.filters, state.near, controller.signal)
+        : listAssets(state.filters, bboxOf(state.view), controller.signal);
+      request
+        .then((page) => {
+          setResults(page.items);
+          setTotal(page.total);
+          setUnavailable(false);
+        })
+        .catch((err: unknown) => {
+          if ((err as Error).name === 'AbortError') return;
+          if (err instanceof ApiUnavailableError) setUnavailable(true);
+          else setResults([]);
+        })
+        .finally(() => setLoading(false));
+    }, 250);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [listKey]);
+
+  useEffect(() => {
+    if (!state.selected) return setDetail(null);
+    const controller = new AbortController();
+    getAsset(state.selected, controller.signal).then(setDetail, () => setDetail(null));
+    return () => controller.abort();
+  }, [state.selected]);
+
+  const detailHeading = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (detail) detailHeading.current?.querySelector<HTMLElement>('#detail-title')?.focus();
+  }, [detail]);
+
+  const selectResult = (asset: Result) => {
+    update({ selected: asset.id });
+    const [lon, lat] = asset.location.coordinates;
+    setFocus({ lon, lat, key: asset.id });
+  };
+
+  return (
+    <I18nContext.Provider value={i18n}>
+      <div className="app">
+        <header className="topbar">
+          <h1>{t.appTitle}<span className="tagline">{t.tagline}</span></h1>
+          <label className="language">
+            <span className="visually-hidden">{t.language}</span>
+            <select value={state.language} onChange={(event) => update({ language: event.target.value as AppState['language'] })}>
+              {LANGUAGES.map((language) => <option key={language} value={language}>{language.toUpperCase()}</option>)}
+            </select>
+          </label>
+        </header>
+        <aside className="sidebar">
+          <Filters filters={state.filters} onChange={(filters) => update({ filters }, filters.q !== state.filters.q ? 'replace' : 'push')} />
+          <section className="near" aria-label={t.near}>
+            <h2>{t.near}</h2>
+            {state.near ? (
+              <div className="near-controls">
+                <label>
+                  <span>{t.radius}</span>
+                  <select value={state.near.radius} onChange={(event) => update({ near: { ...state.near!, radius: Number(event.target.value) } })}>
+                    {RADII.map((r) => <option key={r} value={r}>{t.distance(r)}</option>)}
+                  </select>
+                </label>
+                <button type="button" className="link" onClick={() => update({ near: null })}>{t.nearClear}</button>
+              </div>
+            ) : (
+              <p className="hint">{t.nearHint}</p>
+            )}
+          </section>
+          <h2>{t.results}</h2>
+          <ResultList results={results} total={total} loading={loading} unavailable={unavailable} selected={state.selected} onSelect={selectResult} />
+        </aside>
+        <main className="map-area">
+          {config ? (
+            <MapView
+              styleUrl={config.mapStyleUrl}
+              filters={state.filters}
+              near={state.near}
+              selected={state.selected}
+              initialView={state.view}
+              focus={focus}
+              onSelect={(id) => update({ selected: id })}
+              onPick={(point) => update({ near: { ...point, radius: state.near?.radius ?? 1000 } })}
+              onViewChange={(view) => update({ view }, 'replace')}
+            />
+          ) : null}
+          {detail ? (
+            <div className="detail-panel" ref={detailHeading}>
+              <AssetDetail asset={detail} onClose={() => update({ selected: null })} />
+            </div>
+          ) : null}
+        </main>
+      </div>
+    </I18nContext.Provider>
+  );
+}

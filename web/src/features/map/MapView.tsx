@@ -1,0 +1,142 @@
+import { useEffect, useRef } from 'react';
+import { AttributionControl, Map as MapLibreMap, NavigationControl, setWorkerUrl, type GeoJSONSource, type VectorTileSource } from 'maplibre-gl';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import type { Filters, View } from '../../state/urlState.ts';
+import { assetTileUrl } from '../../api/client.ts';
+import { useI18n } from '../../i18n/I18nContext.tsx';
+import { installIcons } from './icons.ts';
+import { loadBasemap } from './basemap.ts';
+import { AREA_MIN_ZOOM, CBS_ATTRIBUTION, CLICKABLE_LAYERS, OUR_LAYERS, SOURCES } from './layers.ts';
+
+setWorkerUrl(workerUrl);
+
+type Props = {
+  styleUrl: string | null;
+  filters: Filters;
+  near: { lat: number; lon: number; radius: number } | null;
+  selected: string | null;
+  initialView: View;
+  /** A place to fly to, e.g. a result chosen in the list. */
+  focus: { lon: number; lat: number; key: string } | null;
+  onSelect: (id: string) => void;
+  onPick: (point: { lat: number; lon: number }) => void;
+  onViewChange: (view: View) => void;
+};
+
+/** A circle of `radius` metres as a polygon, for drawing the search area. */
+function circle(lon: number, lat: number, radius: number) {
+  const points = 64;
+  const dLat = radius / 111_320;
+  const dLon = radius / (111_320 * Math.cos((lat * Math.PI) / 180));
+  const ring = Array.from({ length: points + 1 }, (_, i) => {
+    const a = (i / points) * 2 * Math.PI;
+    return [lon + dLon * Math.cos(a), lat + dLat * Math.sin(a)];
+  });
+  return { type: 'Feature' as const, properties: {}, geometry: { type: 'Polygon' as const, coordinates: [ring] } };
+}
+
+function nearData(near: Props['near']) {
+  const features = near
+    ? [circle(near.lon, near.lat, near.radius), { type: 'Feature' as const, properties: {}, geometry: { type: 'Point' as const, coordinates: [near.lon, near.lat] } }]
+    : [];
+  return { type: 'FeatureCollection' as const, features };
+}
+
+/**
+ * The map, uncontrolled: MapLibre keeps its own camera, and React only pushes in what other
+ * state decides (filters, the search point, the selection) and hears back clicks and moves.
+ */
+export function MapView(props: Props) {
+  const { t } = useI18n();
+  const container = useRef<HTMLDivElement>(null);
+  const mapRef = useRef<MapLibreMap | null>(null);
+  const latest = useRef(props);
+  latest.current = props;
+
+  useEffect(() => {
+    let cancelled = false;
+    let map: MapLibreMap | null = null;
+    void loadBasemap(props.styleUrl).then(({ style }) => {
+      if (cancelled || !container.current) return;
+      const { initialView } = latest.current;
+      map = new MapLibreMap({
+        container: container.current,
+        style,
+        center: [initialView.lon, initialView.lat],
+        zoom: initialView.zoom,
+        attributionControl: false,
+        maxZoom: 19,
+      });
+      mapRef.current = map;
+      map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
+      map.addControl(new AttributionControl({ compact: false, customAttribution: CBS_ATTRIBUTION }), 'bottom-right');
+      map.on('load', () => {
+        if (!map) return;
+        installIcons(map);
+        map.addSource(SOURCES.areas, {
+          type: 'vector',
+          tiles: [`${window.location.origin}/tiles/areas/{z}/{x}/{y}.mvt?level=buurt`],
+          minzoom: AREA_MIN_ZOOM,
+          maxzoom: 16,
+          attribution: CBS_ATTRIBUTION,
+        });
+        map.addSource(SOURCES.assets, { type: 'vector', tiles: [assetTileUrl(latest.current.filters)], maxzoom: 18 });
+        map.addSource(SOURCES.near, { type: 'geojson', data: nearData(latest.current.near) });
+        for (const layer of OUR_LAYERS) map.addLayer(layer);
+        map.setFilter('asset-selected', ['==', ['get', 'id'], latest.current.selected ?? '']);
+        container.current?.setAttribute('data-map-ready', 'true');
+      });
+      map.on('click', (event) => {
+        if (!map) return;
+        const [hit] = map.queryRenderedFeatures(event.point, { layers: CLICKABLE_LAYERS.filter((id) => map!.getLayer(id)) });
+        if (hit && hit.layer.id === 'asset-clusters') {
+          map.easeTo({ center: event.lngLat, zoom: map.getZoom() + 2 });
+        } else if (hit && typeof hit.properties.id === 'string') {
+          latest.current.onSelect(hit.properties.id);
+        } else {
+          latest.current.onPick({ lat: event.lngLat.lat, lon: event.lngLat.lng });
+        }
+      });
+      map.on('mousemove', (event) => {
+        if (!map) return;
+        const hits = map.queryRenderedFeatures(event.point, { layers: CLICKABLE_LAYERS.filter((id) => map!.getLayer(id)) });
+        map.getCanvas().style.cursor = hits.length > 0 ? 'pointer' : '';
+      });
+      map.on('moveend', () => {
+        if (!map) return;
+        const center = map.getCenter();
+        latest.current.onViewChange({ lon: center.lng, lat: center.lat, zoom: map.getZoom() });
+      });
+    });
+    return () => {
+      cancelled = true;
+      map?.remove();
+      mapRef.current = null;
+    };
+    // The map is made once; later changes arrive through the effects below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const filterKey = JSON.stringify(props.filters);
+  useEffect(() => {
+    const source = mapRef.current?.getSource<VectorTileSource>(SOURCES.assets);
+    source?.setTiles([assetTileUrl(props.filters)]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [filterKey]);
+
+  useEffect(() => {
+    mapRef.current?.getSource<GeoJSONSource>(SOURCES.near)?.setData(nearData(props.near));
+  }, [props.near]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (map?.getLayer('asset-selected')) map.setFilter('asset-selected', ['==', ['get', 'id'], props.selected ?? '']);
+  }, [props.selected]);
+
+  useEffect(() => {
+    if (props.focus) mapRef.current?.flyTo({ center: [props.focus.lon, props.focus.lat], zoom: Math.max(mapRef.current.getZoom(), 15) });
+  }, [props.focus]);
+
+  return <div ref={container} className="map" role="region" aria-label={t.mapLabel} data-testid="map" />;
+}

@@ -1,0 +1,95 @@
+import type { LayerSpecification, StyleSpecification } from 'maplibre-gl';
+import { CLUSTER_MAX_ZOOM, TILE_LAYERS } from '@kwartier/shared';
+import { kindIconId } from './icons.ts';
+
+/** Kwartier's own sources and layers, as typed constants; added on top of any basemap. */
+export const SOURCES = { assets: 'kwartier-assets', areas: 'kwartier-areas', near: 'kwartier-near' } as const;
+export const CBS_ATTRIBUTION = 'Buurten: © <a href="https://www.cbs.nl/">CBS</a>, Kadaster (CC BY 4.0)';
+
+export const AREA_MIN_ZOOM = 10;
+
+export const OUR_LAYERS: LayerSpecification[] = [
+  {
+    id: 'buurt-fill',
+    type: 'fill',
+    source: SOURCES.areas,
+    'source-layer': TILE_LAYERS.areas,
+    paint: { 'fill-color': '#e8efe3', 'fill-opacity': 0.55 },
+  },
+  {
+    id: 'buurt-line',
+    type: 'line',
+    source: SOURCES.areas,
+    'source-layer': TILE_LAYERS.areas,
+    paint: { 'line-color': '#7a8a70', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 0.5, 15, 1.5] },
+  },
+  {
+    id: 'near-circle',
+    type: 'fill',
+    source: SOURCES.near,
+    filter: ['==', ['geometry-type'], 'Polygon'],
+    paint: { 'fill-color': '#1f3a5f', 'fill-opacity': 0.08, 'fill-outline-color': '#1f3a5f' },
+  },
+  {
+    id: 'buurt-label',
+    type: 'symbol',
+    source: SOURCES.areas,
+    'source-layer': TILE_LAYERS.areaLabels,
+    minzoom: 13,
+    layout: { 'icon-image': ['concat', 'label-', ['get', 'name']], 'icon-allow-overlap': false },
+  },
+  {
+    id: 'asset-clusters',
+    type: 'symbol',
+    source: SOURCES.assets,
+    'source-layer': TILE_LAYERS.clusters,
+    filter: ['>', ['get', 'count'], 1],
+    layout: { 'icon-image': ['concat', 'cluster-', ['to-string', ['get', 'count']]], 'icon-allow-overlap': true },
+  },
+  {
+    id: 'asset-single-clusters',
+    type: 'symbol',
+    source: SOURCES.assets,
+    'source-layer': TILE_LAYERS.clusters,
+    filter: ['==', ['get', 'count'], 1],
+    layout: { 'icon-image': ['concat', 'kind-', ['get', 'kind']], 'icon-allow-overlap': true },
+  },
+  {
+    id: 'asset-symbols',
+    type: 'symbol',
+    source: SOURCES.assets,
+    'source-layer': TILE_LAYERS.assets,
+    minzoom: CLUSTER_MAX_ZOOM + 1,
+    layout: { 'icon-image': ['concat', 'kind-', ['get', 'kind']], 'icon-allow-overlap': true },
+  },
+  {
+    id: 'asset-selected',
+    type: 'circle',
+    source: SOURCES.assets,
+    'source-layer': TILE_LAYERS.assets,
+    filter: ['==', ['get', 'id'], ''],
+    paint: { 'circle-radius': 17, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-width': 3, 'circle-stroke-color': '#1a1a1a' },
+  },
+  {
+    id: 'near-point',
+    type: 'circle',
+    source: SOURCES.near,
+    filter: ['==', ['geometry-type'], 'Point'],
+    paint: { 'circle-radius': 7, 'circle-color': '#ffffff', 'circle-stroke-width': 3, 'circle-stroke-color': '#1f3a5f' },
+  },
+];
+
+export const CLICKABLE_LAYERS = ['asset-symbols', 'asset-single-clusters', 'asset-clusters'];
+
+/**
+ * The built-in style: land, and our layers on top. Used when no basemap is configured or the
+ * configured one cannot be reached, so that the map never stays blank.
+ */
+export const OFFLINE_STYLE: StyleSpecification = {
+  version: 8,
+  name: 'Kwartier offline',
+  sources: {},
+  layers: [{ id: 'land', type: 'background', paint: { 'background-color': '#f4f1ea' } }],
+};
+
+export { kindIconId };

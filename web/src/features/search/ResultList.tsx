@@ -1,0 +1,61 @@
+import { ASSET_KINDS, CATEGORIES, type Asset } from '@kwartier/shared';
+import { useI18n } from '../../i18n/I18nContext.tsx';
+import { KIND_SYMBOLS } from '../map/icons.ts';
+
+export type Result = Asset & { distanceMeters?: number };
+
+type Props = {
+  results: Result[] | null;
+  total: number;
+  loading: boolean;
+  unavailable: boolean;
+  selected: string | null;
+  onSelect: (asset: Result) => void;
+};
+
+/** The results as a list: the map's alternative for screen readers and keyboards. */
+export function ResultList({ results, total, loading, unavailable, selected, onSelect }: Props) {
+  const { t, label } = useI18n();
+  if (unavailable) return <p role="alert" className="message error">{t.serverDown}</p>;
+  if (results === null || (loading && results.length === 0)) return <p className="message" aria-live="polite">{t.loading}</p>;
+  if (results.length === 0) {
+    return (
+      <div className="message" aria-live="polite">
+        <p>{t.nothingFound}</p>
+        <p>{t.loosenHint}</p>
+      </div>
+    );
+  }
+  return (
+    <section aria-label={t.listAlternative}>
+      <p className="count" aria-live="polite">{t.resultsCount(total)}{loading ? ` · ${t.loading}` : ''}</p>
+      <ol className="results" data-testid="results">
+        {results.map((asset) => {
+          const kind = ASSET_KINDS.find((k) => k.code === asset.kind)!;
+          const category = CATEGORIES.find((c) => c.code === asset.category);
+          return (
+            <li key={asset.id}>
+              <button
+                type="button"
+                className={asset.id === selected ? 'result selected' : 'result'}
+                aria-current={asset.id === selected ? 'true' : undefined}
+                onClick={() => onSelect(asset)}
+                data-asset-id={asset.id}
+              >
+                <span className={`swatch shape-${KIND_SYMBOLS[asset.kind].shape}`} style={{ background: KIND_SYMBOLS[asset.kind].colour }} aria-hidden="true" />
+                <span className="result-text">
+                  <strong>{asset.name}</strong>
+                  <span className="meta">
+                    {category ? label(category.label) : label(kind.label)}
+                    {asset.buurt ? ` · ${asset.buurt.name}` : ''}
+                  </span>
+                </span>
+                {asset.distanceMeters !== undefined ? <span className="distance" data-distance={asset.distanceMeters}>{t.distance(asset.distanceMeters)}</span> : null}
+              </button>
+            </li>
+          );
+        })}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,97 @@
+import {
+  ASSET_KIND_CODES,
+  CHARACTERISTIC_CODES,
+  INCLUSION_FEATURE_CODES,
+  SOCIAL_CAPITAL_CODES,
+  TARGET_GROUP_CODES,
+} from '@kwartier/shared';
+import { LANGUAGES, type Language } from '../i18n/catalogue.ts';
+
+/**
+ * Everything a person set up on the page, kept in the URL so that a link can be shared and
+ * the back button works: the filters, the search point and radius, the selected asset, the
+ * map view and the language.
+ */
+export type Filters = {
+  kind: string[];
+  socialCapital: string[];
+  inclusion: string[];
+  targetGroup: string[];
+  characteristic: string[];
+  q: string;
+  openNow: boolean;
+};
+
+export type View = { lon: number; lat: number; zoom: number };
+export type AppState = {
+  filters: Filters;
+  near: { lat: number; lon: number; radius: number } | null;
+  selected: string | null;
+  view: View;
+  language: Language;
+};
+
+export const RADII = [500, 1000, 2000, 5000] as const;
+export const DEFAULT_VIEW: View = { lon: 5.25, lat: 52.1, zoom: 8 };
+export const EMPTY_FILTERS: Filters = { kind: [], socialCapital: [], inclusion: [], targetGroup: [], characteristic: [], q: '', openNow: false };
+
+const allowed: Record<'kind' | 'socialCapital' | 'inclusion' | 'targetGroup' | 'characteristic', readonly string[]> = {
+  kind: ASSET_KIND_CODES,
+  socialCapital: SOCIAL_CAPITAL_CODES,
+  inclusion: INCLUSION_FEATURE_CODES,
+  targetGroup: TARGET_GROUP_CODES,
+  characteristic: CHARACTERISTIC_CODES,
+};
+
+function number(value: string | null, min: number, max: number): number | null {
+  if (value === null || !/^-?\d+(\.\d+)?$/.test(value)) return null;
+  const n = Number(value);
+  return n >= min && n <= max ? n : null;
+}
+
+/** Reads the state from a URL; anything unknown or malformed is left at its default. */
+export function readState(search: string): AppState {
+  const params = new URLSearchParams(search);
+  const list = (key: keyof typeof allowed) =>
+    (params.get(key) ?? '').split(',').filter((value) => allowed[key].includes(value));
+  const lat = number(params.get('lat'), -90, 90);
+  const lon = number(params.get('lon'), -180, 180);
+  const radius = number(params.get('radius'), 100, 50_000) ?? 1000;
+  const view = (params.get('view') ?? '').split(',');
+  const [vlon, vlat, vzoom] = [number(view[0] ?? null, -180, 180), number(view[1] ?? null, -90, 90), number(view[2] ?? null, 0, 22)];
+  const language = params.get('lang');
+  return {
+    filters: {
+      kind: list('kind'),
+      socialCapital: list('socialCapital'),
+      inclusion: list('inclusion'),
+      targetGroup: list('targetGroup'),
+      characteristic: list('characteristic'),
+      q: (params.get('q') ?? '').slice(0, 200),
+      openNow: params.get('openNow') === 'true',
+    },
+    near: lat !== null && lon !== null ? { lat, lon, radius } : null,
+    selected: /^[0-9a-f-]{36}$/i.test(params.get('asset') ?? '') ? params.get('asset') : null,
+    view: vlon !== null && vlat !== null && vzoom !== null ? { lon: vlon, lat: vlat, zoom: vzoom } : DEFAULT_VIEW,
+    language: LANGUAGES.includes(language as Language) ? (language as Language) : 'nl',
+  };
+}
+
+export function writeState(state: AppState): string {
+  const params = new URLSearchParams();
+  const { filters } = state;
+  for (const key of Object.keys(allowed) as Array<keyof typeof allowed>) {
+    if (filters[key].length > 0) params.set(key, filters[key].join(','));
+  }
+  if (filters.q) params.set('q', filters.q);
+  if (filters.openNow) params.set('openNow', 'true');
+  if (state.near) {
+    params.set('lat', state.near.lat.toFixed(5));
+    params.set('lon', state.near.lon.toFixed(5));
+    params.set('radius', String(state.near.radius));
+  }
+  if (state.selected) params.set('asset', state.selected);
+  params.set('view', `${state.view.lon.toFixed(5)},${state.view.lat.toFixed(5)},${state.view.zoom.toFixed(2)}`);
+  if (state.language !== 'nl') params.set('lang', state.language);
+  return `?${params.toString().replace(/%2C/g, ',')}`;
+}

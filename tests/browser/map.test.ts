@@ -1,0 +1,134 @@
+/// <reference lib="dom" />
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import type { NearbyResult } from '@kwartier/shared';
+import { buildApp } from '../../server/src/app.ts';
+import { buildWebIfNeeded } from '../../server/src/lib/web-build.ts';
+import { seedDemoData } from '../../seeds/demo.ts';
+import { testConfig, testDatabase } from '../helpers/app.ts';
+
+/**
+ * The web app in Debian's Chromium (software WebGL), against the real server with the demo
+ * data, on whichever database this run tests. Every request to another host is blocked, as
+ * on a machine without internet: the offline style must still draw the map.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+];
+
+let app: FastifyInstance;
+let base: string;
+let browser: BrowserContext;
+const outsideRequests: string[] = [];
+/** Every request the pages made, the map worker's tile requests included. */
+const requested: string[] = [];
+
+beforeAll(async () => {
+  buildWebIfNeeded({ info: () => {} });
+  const database = await testDatabase();
+  await seedDemoData(database.db, { info: () => {} });
+  app = await buildApp(testConfig, { database });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  browser = await chromium.launchPersistentContext(mkdtempSync(path.join(tmpdir(), 'kwartier-chromium-')), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1280, height: 800 },
+  });
+  await browser.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    requested.push(url.href);
+    if (url.hostname === '127.0.0.1') return route.continue();
+    outsideRequests.push(url.href);
+    return route.abort();
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+async function openMap(query: string): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(`${base}/${query}`);
+  await page.waitForSelector('[data-map-ready="true"]', { timeout: 60_000 });
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 1500)));
+  return page;
+}
+
+/** How many distinct colours the map's canvas shows: a blank map has one or two. */
+async function canvasColours(page: Page): Promise<number> {
+  const png = await page.locator('[data-testid="map"] canvas').screenshot();
+  return page.evaluate(async (bytes) => {
+    const blob = new Blob([new Uint8Array(bytes)], { type: 'image/png' });
+    const bitmap = await createImageBitmap(blob);
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const ctx = canvas.getContext('2d')!;
+    ctx.drawImage(bitmap, 0, 0);
+    const data = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
+    const colours = new Set<number>();
+    for (let i = 0; i < data.length; i += 4 * 7) colours.add((data[i]! >> 4 << 8) | (data[i + 1]! >> 4 << 4) | (data[i + 2]! >> 4));
+    return colours.size;
+  }, [...png]);
+}
+
+const resultNames = (page: Page) => page.locator('[data-testid="results"] .result strong').allTextContents();
+
+describe('the map in the browser', () => {
+  it('draws the buurten and the assets with no outside request, and lists what it shows', async () => {
+    const page = await openMap('?view=4.4937,52.1601,13');
+    expect(await canvasColours(page)).toBeGreaterThan(8);
+    await page.waitForSelector('[data-testid="results"] .result');
+    expect((await resultNames(page)).length).toBeGreaterThan(5);
+    expect(outsideRequests).toEqual([]);
+    await page.close();
+  });
+
+  it('a filter changes the list and the map together', async () => {
+    const page = await openMap('?view=4.4937,52.1601,13');
+    const before = await canvasColours(page);
+    await page.getByLabel('Talent', { exact: true }).check();
+    await page.waitForURL(/kind=talent/);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="results"] .result').length <= 2, null, { timeout: 10_000 });
+    const names = await resultNames(page);
+    expect(names.length).toBeGreaterThan(0);
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 1500)));
+    expect(requested.filter((url) => url.includes('/tiles/assets/') && url.includes('kind=talent')).length).toBeGreaterThan(0);
+    expect(await canvasColours(page)).toBeLessThan(before);
+    await page.close();
+  });
+
+  it('a "near" search lists results in distance order, with the distances of the API', async () => {
+    const page = await openMap('?lat=52.16010&lon=4.49370&radius=1000&view=4.4937,52.1601,14');
+    await page.waitForSelector('[data-testid="results"] .distance');
+    const shown = await page.locator('[data-testid="results"] .distance').evaluateAll((nodes) => nodes.map((n) => Number(n.getAttribute('data-distance'))));
+    expect(shown).toEqual([...shown].sort((a, b) => a - b));
+    const api = (await (await fetch(`${base}/api/assets/nearby?lat=52.16010&lon=4.49370&radius=1000&limit=50`)).json()) as NearbyResult;
+    expect(shown).toEqual(api.items.map((a) => a.distanceMeters));
+    await page.close();
+  });
+
+  it('opens the detail of a peer-support group from the list, and the URL restores it in a new page', async () => {
+    const page = await openMap('?q=Samen%20Sterker&view=4.4937,52.1601,13');
+    await page.locator('[data-testid="results"] .result', { hasText: 'Lotgenotengroep Samen Sterker' }).click();
+    const detail = page.getByTestId('detail');
+    await expect.poll(() => detail.locator('h2').textContent()).toBe('Lotgenotengroep Samen Sterker');
+    expect(await detail.textContent()).toContain('Ervaringsdeskundigen aanwezig');
+    const url = page.url();
+    expect(url).toMatch(/asset=[0-9a-f-]{36}/);
+    const again = await openMap(new URL(url).search);
+    await expect.poll(() => again.getByTestId('detail').locator('h2').textContent()).toBe('Lotgenotengroep Samen Sterker');
+    expect(await again.locator('input[type="search"]').inputValue()).toBe('Samen Sterker');
+    await page.close();
+    await again.close();
+  });
+});

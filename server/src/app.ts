@@ -10,6 +10,7 @@ import { healthRoutes } from './modules/health/health.routes.ts';
 import { assetRoutes } from './modules/assets/assets.routes.ts';
 import { areaRoutes } from './modules/areas/areas.routes.ts';
 import { tileRoutes } from './modules/tiles/tiles.routes.ts';
+import { placeRoutes } from './modules/places/places.routes.ts';
 import { clientConfigRoutes } from './modules/health/client-config.routes.ts';
 
 export type AppOptions = {
@@ -62,6 +63,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(assetRoutes, { now });
   await app.register(areaRoutes);
   await app.register(tileRoutes, { now });
+  await app.register(placeRoutes, { locatieserverUrl: config.locatieserverUrl });
   await app.register(clientConfigRoutes, { mapStyleUrl: config.mapStyleUrl });
 
   await app.register(webPlugin);

@@ -27,6 +27,7 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   SEED_DEMO_DATA: booleanVariable.default(true),
   TRUST_PROXY: booleanVariable.default(false),
+  LOCATIESERVER_URL: z.url({ protocol: /^https?$/, message: "expected the http(s) URL of PDOK's Locatieserver free search" }).optional(),
   MAP_STYLE_URL: z.url({ protocol: /^https?$/, message: 'expected the http(s) URL of a MapLibre style JSON' }).optional(),
 });
 
@@ -43,6 +44,8 @@ export type Config = {
   trustProxy: boolean;
   /** A MapLibre style for the basemap; without it, or when it cannot be reached, the offline style. */
   mapStyleUrl: string | null;
+  /** PDOK's Locatieserver `free` endpoint for addresses; without it, only Kwartier's own places. */
+  locatieserverUrl: string | null;
 };
 
 export class ConfigError extends Error {
@@ -73,5 +76,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemoData: e.SEED_DEMO_DATA,
     trustProxy: e.TRUST_PROXY,
     mapStyleUrl: e.MAP_STYLE_URL ?? null,
+    locatieserverUrl: e.LOCATIESERVER_URL ?? null,
   };
 }

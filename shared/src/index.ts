@@ -7,3 +7,4 @@ export * from './asset.ts';
 export * from './errors.ts';
 export * from './area-codes.ts';
 export * from './tiles.ts';
+export * from './place.ts';

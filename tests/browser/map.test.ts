@@ -96,6 +96,7 @@ describe('the map in the browser', () => {
   it('a filter changes the list and the map together', async () => {
     const page = await openMap('?view=4.4937,52.1601,13');
     const before = await canvasColours(page);
+    await page.locator('summary', { hasText: 'Soort' }).click();
     await page.getByLabel('Talent', { exact: true }).check();
     await page.waitForURL(/kind=talent/);
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="results"] .result').length <= 2, null, { timeout: 10_000 });
@@ -127,8 +128,54 @@ describe('the map in the browser', () => {
     expect(url).toMatch(/asset=[0-9a-f-]{36}/);
     const again = await openMap(new URL(url).search);
     await expect.poll(() => again.getByTestId('detail').locator('h2').textContent()).toBe('Lotgenotengroep Samen Sterker');
-    expect(await again.locator('input[type="search"]').inputValue()).toBe('Samen Sterker');
+    expect(await again.getByPlaceholder('Naam of omschrijving').inputValue()).toBe('Samen Sterker');
     await page.close();
     await again.close();
+  });
+
+  it('opens the detail from a click on the map, and Back closes it again', async () => {
+    const page = await openMap('?view=4.4921,52.1612,17.5');
+    const box = (await page.getByTestId('map').boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    const detail = page.getByTestId('detail');
+    await expect.poll(() => detail.locator('h2').textContent(), { timeout: 10_000 }).toBe('Lotgenotengroep Samen Sterker');
+    const withDetail = page.url();
+    await page.goBack();
+    await expect.poll(() => page.url()).not.toBe(withDetail);
+    expect(page.url()).not.toMatch(/asset=/);
+    await expect.poll(() => detail.count()).toBe(0);
+    await page.close();
+  });
+
+  it('searches near a place typed by name, and lists what is near it', async () => {
+    const page = await openMap('?view=5.25,52.1,8');
+    await page.getByPlaceholder('Adres, postcode, plaats of buurt').fill('Pieterswijk');
+    await page.getByRole('button', { name: 'Zoek' }).click();
+    await page.getByRole('button', { name: /^Pieterswijk/ }).first().click();
+    await page.waitForURL(/lat=52\.15/);
+    await page.waitForSelector('[data-testid="results"] .distance');
+    expect((await resultNames(page)).length).toBeGreaterThan(0);
+    await page.close();
+  });
+
+  it('works by keyboard alone: a filter, a result, its detail', async () => {
+    const page = await openMap('?view=4.4937,52.1601,13');
+    await page.waitForSelector('[data-testid="results"] .result');
+    const focused = () => page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      return { tag: el?.tagName ?? '', type: (el as HTMLInputElement | null)?.type ?? '', text: el?.textContent ?? '', cls: el?.className ?? '' };
+    });
+    // Tab to the "open now" checkbox, and tick it with the space bar.
+    for (let i = 0; i < 20 && (await focused()).type !== 'checkbox'; i++) await page.keyboard.press('Tab');
+    expect((await focused()).type).toBe('checkbox');
+    await page.keyboard.press('Space');
+    await page.waitForURL(/openNow=true/);
+    await page.keyboard.press('Space');
+    // On to the first result, and open it with Enter: the detail's heading takes the focus.
+    for (let i = 0; i < 80 && !String((await focused()).cls).includes('result'); i++) await page.keyboard.press('Tab');
+    expect((await focused()).cls).toContain('result');
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await focused()).tag, { timeout: 10_000 }).toBe('H2');
+    await page.close();
   });
 });

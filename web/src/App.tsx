@@ -5,6 +5,7 @@ import { LANGUAGES } from './i18n/catalogue.ts';
 import { I18nContext, i18nFor } from './i18n/I18nContext.tsx';
 import { MapView } from './features/map/MapView.tsx';
 import { Filters } from './features/search/Filters.tsx';
+import { PlaceSearch } from './features/search/PlaceSearch.tsx';
 import { ResultList, type Result } from './features/search/ResultList.tsx';
 import { AssetDetail } from './features/detail/AssetDetail.tsx';
 import { RADII, readState, writeState, type AppState, type View } from './state/urlState.ts';
@@ -30,19 +31,28 @@ export function App() {
   const i18n = useMemo(() => i18nFor(state.language), [state.language]);
   const { t } = i18n;
 
-  /** A change a person made: a new history entry, so that Back undoes it. A map move replaces. */
+  /**
+   * A change a person made: a new history entry, so that Back undoes it; a map move replaces
+   * the entry. The history is written here, outside React's state updater, which React may
+   * call more than once.
+   */
+  const current = useRef(state);
   const update = useCallback((change: Partial<AppState>, mode: 'push' | 'replace' = 'push') => {
-    setState((previous) => {
-      const next = { ...previous, ...change };
-      const url = writeState(next);
+    const next = { ...current.current, ...change };
+    current.current = next;
+    const url = writeState(next);
+    if (url !== window.location.search) {
       if (mode === 'push') window.history.pushState(null, '', url);
       else window.history.replaceState(null, '', url);
-      return next;
-    });
+    }
+    setState(next);
   }, []);
 
   useEffect(() => {
-    const restore = () => setState(readState(window.location.search));
+    const restore = () => {
+      current.current = readState(window.location.search);
+      setState(current.current);
+    };
     window.addEventListener('popstate', restore);
     return () => window.removeEventListener('popstate', restore);
   }, []);
@@ -99,6 +109,31 @@ export function App() {
     if (detail) detailHeading.current?.querySelector<HTMLElement>('#detail-title')?.focus();
   }, [detail]);
 
+  const [locationMessage, setLocationMessage] = useState<string | null>(null);
+  const locateMe = () => {
+    if (!('geolocation' in navigator)) return setLocationMessage(t.locationDenied);
+    navigator.geolocation.getCurrentPosition(
+      (position) => {
+        setLocationMessage(null);
+        const point = { lat: position.coords.latitude, lon: position.coords.longitude };
+        update({ near: { ...point, radius: state.near?.radius ?? 1000 } });
+        setFocus({ ...point, key: `me-${Date.now()}` });
+      },
+      () => setLocationMessage(t.locationDenied),
+      { timeout: 10_000 },
+    );
+  };
+
+  /** A link to the list as it stands (filters and point), without the map's camera. */
+  const [copied, setCopied] = useState(false);
+  const copyLink = () => {
+    const url = new URL(window.location.href);
+    void navigator.clipboard?.writeText(url.href).then(() => {
+      setCopied(true);
+      setTimeout(() => setCopied(false), 2500);
+    });
+  };
+
   const selectResult = (asset: Result) => {
     update({ selected: asset.id });
     const [lon, lat] = asset.location.coordinates;
@@ -121,6 +156,12 @@ export function App() {
           <Filters filters={state.filters} onChange={(filters) => update({ filters }, filters.q !== state.filters.q ? 'replace' : 'push')} />
           <section className="near" aria-label={t.near}>
             <h2>{t.near}</h2>
+            <PlaceSearch
+              onChoose={(place) => {
+                update({ near: { lat: place.lat, lon: place.lon, radius: state.near?.radius ?? 1000 } });
+                setFocus({ lon: place.lon, lat: place.lat, key: `${place.label}-${Date.now()}` });
+              }}
+            />
             {state.near ? (
               <div className="near-controls">
                 <label>
@@ -134,8 +175,17 @@ export function App() {
             ) : (
               <p className="hint">{t.nearHint}</p>
             )}
+            <button type="button" className="link" onClick={locateMe}>{t.useMyLocation}</button>
+            {locationMessage ? <p role="status" className="hint">{locationMessage}</p> : null}
           </section>
-          <h2>{t.results}</h2>
+          <div className="results-heading">
+            <h2>{t.results}</h2>
+            <div className="list-actions">
+              <button type="button" className="link" onClick={() => window.print()}>{t.print}</button>
+              <button type="button" className="link" onClick={copyLink}>{copied ? t.copied : t.share}</button>
+            </div>
+          </div>
+          <p className="print-only">{t.printTitle} · {t.printedOn(new Date().toLocaleDateString(state.language === 'nl' ? 'nl-NL' : 'en-GB'))}</p>
           <ResultList results={results} total={total} loading={loading} unavailable={unavailable} selected={state.selected} onSelect={selectResult} />
         </aside>
         <main className="map-area">

@@ -1,25 +1,9 @@
-import { ASSET_KINDS, CATEGORIES, CHARACTERISTICS, INCLUSION_FEATURES, SOCIAL_CAPITAL_TYPES, TARGET_GROUPS, type Asset, type Label, type Schedule } from '@kwartier/shared';
+import { ASSET_KINDS, CATEGORIES, CHARACTERISTICS, INCLUSION_FEATURES, SOCIAL_CAPITAL_TYPES, TARGET_GROUPS, type Asset, type Label } from '@kwartier/shared';
 import { useI18n } from '../../i18n/I18nContext.tsx';
+import { ScheduleText } from '../../components/ScheduleText.tsx';
 
 function labelsOf(codes: string[], terms: ReadonlyArray<{ code: string; label: Label }>, label: (l: Label) => string) {
   return codes.map((code) => terms.find((term) => term.code === code)).filter((term) => term !== undefined).map((term) => label(term.label));
-}
-
-function ScheduleText({ schedule }: { schedule: Schedule }) {
-  const { t } = useI18n();
-  const lines: string[] = [];
-  if (schedule.alwaysOpen) lines.push(t.alwaysOpen);
-  for (const hours of schedule.openingHours) lines.push(`${hours.days.map((d) => t.weekdays[d]).join(', ')} ${hours.opens}–${hours.closes}`);
-  for (const meeting of schedule.meetings) {
-    const day = t.weekdays[meeting.weekday];
-    const when =
-      meeting.recurrence === 'weekly' ? `${t.every} ${day}`
-      : meeting.recurrence === 'biweekly' ? `${t.everyOther} ${day}`
-      : `${t.every} ${(meeting.weeksOfMonth ?? []).map(t.weekOfMonth).join(', ')} ${day} ${t.ofTheMonth}`;
-    lines.push(`${when} ${meeting.starts}–${meeting.ends}`);
-  }
-  if (schedule.note) lines.push(schedule.note);
-  return lines.length > 0 ? <ul>{lines.map((line) => <li key={line}>{line}</li>)}</ul> : <p>{t.noSchedule}</p>;
 }
 
 /** Everything public about an asset, in the order a social worker reads it. */

@@ -36,7 +36,7 @@ export function Filters({ filters, onChange }: { filters: FilterState; onChange:
         <span>{t.openNow}</span>
       </label>
       {GROUPS.map((group) => (
-        <details key={group.key} open={group.key === 'kind' || group.key === 'inclusion' || filters[group.key].length > 0}>
+        <details key={group.key} open={filters[group.key].length > 0}>
           <summary>
             {t[group.title]}
             {filters[group.key].length > 0 ? ` (${filters[group.key].length})` : ''}

@@ -1,6 +1,7 @@
 import { ASSET_KINDS, CATEGORIES, type Asset } from '@kwartier/shared';
 import { useI18n } from '../../i18n/I18nContext.tsx';
 import { KIND_SYMBOLS } from '../map/icons.ts';
+import { ScheduleText } from '../../components/ScheduleText.tsx';
 
 export type Result = Asset & { distanceMeters?: number };
 
@@ -48,6 +49,12 @@ export function ResultList({ results, total, loading, unavailable, selected, onS
                   <span className="meta">
                     {category ? label(category.label) : label(kind.label)}
                     {asset.buurt ? ` · ${asset.buurt.name}` : ''}
+                  </span>
+                  <span className="print-only">
+                    {[[asset.address.street, asset.address.houseNumber].filter(Boolean).join(' '), asset.address.city].filter(Boolean).join(', ')}
+                    {asset.contact.phone ? ` · ${asset.contact.phone}` : ''}
+                    {asset.contact.website ? ` · ${asset.contact.website}` : ''}
+                    <ScheduleText schedule={asset.schedule} />
                   </span>
                 </span>
                 {asset.distanceMeters !== undefined ? <span className="distance" data-distance={asset.distanceMeters}>{t.distance(asset.distanceMeters)}</span> : null}

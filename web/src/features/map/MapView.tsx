@@ -86,6 +86,9 @@ export function MapView(props: Props) {
         for (const layer of OUR_LAYERS) map.addLayer(layer);
         map.setFilter('asset-selected', ['==', ['get', 'id'], latest.current.selected ?? '']);
         container.current?.setAttribute('data-map-ready', 'true');
+        // When the first view with our data is fully drawn, in ms since navigation: for the
+        // benchmark (npm run bench:web) and for tests that must wait for a drawn map.
+        map.once('idle', () => container.current?.setAttribute('data-first-idle-ms', String(Math.round(performance.now()))));
       });
       map.on('click', (event) => {
         if (!map) return;

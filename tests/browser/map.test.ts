@@ -9,6 +9,7 @@ import type { NearbyResult } from '@kwartier/shared';
 import { buildApp } from '../../server/src/app.ts';
 import { buildWebIfNeeded } from '../../server/src/lib/web-build.ts';
 import { seedDemoData } from '../../seeds/demo.ts';
+import { loadConfig } from '../../server/src/config.ts';
 import { testConfig, testDatabase } from '../helpers/app.ts';
 
 /**
@@ -155,6 +156,39 @@ describe('the map in the browser', () => {
     await page.waitForURL(/lat=52\.15/);
     await page.waitForSelector('[data-testid="results"] .distance');
     expect((await resultNames(page)).length).toBeGreaterThan(0);
+    await page.close();
+  });
+
+  it('falls back to the offline style when the configured basemap cannot be reached', async () => {
+    // A second server whose MAP_STYLE_URL is on the internet, which this browser cannot reach.
+    const styleUrl = 'https://tiles.openfreemap.org/styles/liberty';
+    const online = await buildApp(loadConfig({ LOG_LEVEL: 'silent', MAP_STYLE_URL: styleUrl }), { database: await testDatabase() });
+    await online.listen({ host: '127.0.0.1', port: 0 });
+    const address = online.server.address();
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/?view=4.4937,52.1601,13`);
+    await page.waitForSelector('[data-first-idle-ms]', { timeout: 60_000 });
+    expect(outsideRequests).toContain(styleUrl);
+    expect(await canvasColours(page)).toBeGreaterThan(8);
+    await page.close();
+    await online.close();
+  });
+
+  it('says so when the server cannot be reached', async () => {
+    const page = await browser.newPage();
+    await page.route('**/api/assets?**', (route) => route.abort('connectionrefused'));
+    await page.goto(`${base}/?view=4.4937,52.1601,13`);
+    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 15_000 }).toContain('niet bereikbaar');
+    await page.close();
+  });
+
+  it('filters by category, offering only the categories of the kinds chosen', async () => {
+    const page = await openMap('?kind=initiative&view=4.4937,52.1601,12');
+    await page.locator('summary', { hasText: 'Categorie' }).click();
+    expect(await page.getByLabel('Huisarts', { exact: true }).count()).toBe(0);
+    await page.getByLabel('Lotgenotengroep', { exact: true }).check();
+    await page.waitForURL(/category=lotgenotengroep/);
+    await expect.poll(() => resultNames(page), { timeout: 10_000 }).toEqual(['Lotgenotengroep Samen Sterker']);
     await page.close();
   });
 

@@ -28,7 +28,7 @@ async function getJson<S extends z.ZodType>(url: string, schema: S, signal?: Abo
 /** The filters as query parameters, in the form the list, nearby and tiles all take. */
 export function filterParams(filters: Filters): URLSearchParams {
   const params = new URLSearchParams();
-  for (const key of ['kind', 'socialCapital', 'inclusion', 'targetGroup', 'characteristic'] as const) {
+  for (const key of ['kind', 'category', 'socialCapital', 'inclusion', 'targetGroup', 'characteristic'] as const) {
     if (filters[key].length > 0) params.set(key, filters[key].join(','));
   }
   if (filters.q) params.set('q', filters.q);

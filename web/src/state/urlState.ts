@@ -1,5 +1,6 @@
 import {
   ASSET_KIND_CODES,
+  CATEGORY_CODES,
   CHARACTERISTIC_CODES,
   INCLUSION_FEATURE_CODES,
   SOCIAL_CAPITAL_CODES,
@@ -14,6 +15,7 @@ import { LANGUAGES, type Language } from '../i18n/catalogue.ts';
  */
 export type Filters = {
   kind: string[];
+  category: string[];
   socialCapital: string[];
   inclusion: string[];
   targetGroup: string[];
@@ -33,10 +35,11 @@ export type AppState = {
 
 export const RADII = [500, 1000, 2000, 5000] as const;
 export const DEFAULT_VIEW: View = { lon: 5.25, lat: 52.1, zoom: 8 };
-export const EMPTY_FILTERS: Filters = { kind: [], socialCapital: [], inclusion: [], targetGroup: [], characteristic: [], q: '', openNow: false };
+export const EMPTY_FILTERS: Filters = { kind: [], category: [], socialCapital: [], inclusion: [], targetGroup: [], characteristic: [], q: '', openNow: false };
 
-const allowed: Record<'kind' | 'socialCapital' | 'inclusion' | 'targetGroup' | 'characteristic', readonly string[]> = {
+const allowed: Record<'kind' | 'category' | 'socialCapital' | 'inclusion' | 'targetGroup' | 'characteristic', readonly string[]> = {
   kind: ASSET_KIND_CODES,
+  category: CATEGORY_CODES,
   socialCapital: SOCIAL_CAPITAL_CODES,
   inclusion: INCLUSION_FEATURE_CODES,
   targetGroup: TARGET_GROUP_CODES,
@@ -63,6 +66,7 @@ export function readState(search: string): AppState {
   return {
     filters: {
       kind: list('kind'),
+      category: list('category'),
       socialCapital: list('socialCapital'),
       inclusion: list('inclusion'),
       targetGroup: list('targetGroup'),

@@ -1,11 +1,12 @@
-import { ASSET_KINDS, CHARACTERISTICS, INCLUSION_FEATURES, type Label, SOCIAL_CAPITAL_TYPES, TARGET_GROUPS } from '@kwartier/shared';
+import { ASSET_KINDS, CATEGORIES, CHARACTERISTICS, INCLUSION_FEATURES, type Label, SOCIAL_CAPITAL_TYPES, TARGET_GROUPS } from '@kwartier/shared';
 import { useI18n } from '../../i18n/I18nContext.tsx';
 import { EMPTY_FILTERS, type Filters as FilterState } from '../../state/urlState.ts';
 
-type ListKey = 'kind' | 'socialCapital' | 'inclusion' | 'targetGroup' | 'characteristic';
+type ListKey = 'kind' | 'category' | 'socialCapital' | 'inclusion' | 'targetGroup' | 'characteristic';
 
-const GROUPS: Array<{ key: ListKey; title: 'kind' | 'socialCapital' | 'inclusion' | 'targetGroup' | 'characteristic'; terms: ReadonlyArray<{ code: string; label: Label }> }> = [
+const GROUPS: Array<{ key: ListKey; title: ListKey; terms: ReadonlyArray<{ code: string; label: Label; kind?: string }> }> = [
   { key: 'kind', title: 'kind', terms: ASSET_KINDS },
+  { key: 'category', title: 'category', terms: CATEGORIES },
   { key: 'socialCapital', title: 'socialCapital', terms: SOCIAL_CAPITAL_TYPES },
   { key: 'inclusion', title: 'inclusion', terms: INCLUSION_FEATURES },
   { key: 'targetGroup', title: 'targetGroup', terms: TARGET_GROUPS },
@@ -15,6 +16,9 @@ const GROUPS: Array<{ key: ListKey; title: 'kind' | 'socialCapital' | 'inclusion
 /** Filters as checkboxes in fieldsets: reachable and readable by keyboard and screen reader. */
 export function Filters({ filters, onChange }: { filters: FilterState; onChange: (filters: FilterState) => void }) {
   const { t, label } = useI18n();
+  // Categories follow the kinds chosen: with "Talent" ticked, only talents' categories show.
+  const visible = (key: ListKey, term: { code: string; kind?: string }) =>
+    key !== 'category' || filters.kind.length === 0 || filters.kind.includes(term.kind ?? '') || filters.category.includes(term.code);
   const toggle = (key: ListKey, code: string) => {
     const current = filters[key];
     onChange({ ...filters, [key]: current.includes(code) ? current.filter((c) => c !== code) : [...current, code] });
@@ -43,7 +47,7 @@ export function Filters({ filters, onChange }: { filters: FilterState; onChange:
           </summary>
           <fieldset>
             <legend className="visually-hidden">{t[group.title]}</legend>
-            {group.terms.map((term) => (
+            {group.terms.filter((term) => visible(group.key, term)).map((term) => (
               <label key={term.code} className="check">
                 <input
                   type="checkbox"

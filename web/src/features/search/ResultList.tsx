@@ -18,7 +18,13 @@ type Props = {
 export function ResultList({ results, total, loading, unavailable, selected, onSelect }: Props) {
   const { t, label } = useI18n();
   if (unavailable) return <p role="alert" className="message error">{t.serverDown}</p>;
-  if (results === null || (loading && results.length === 0)) return <p className="message" aria-live="polite">{t.loading}</p>;
+  if (results === null || (loading && results.length === 0)) {
+    return (
+      <p className="message" aria-live="polite">
+        <span className="spinner" aria-hidden="true" /> {t.loading}
+      </p>
+    );
+  }
   if (results.length === 0) {
     return (
       <div className="message" aria-live="polite">

@@ -10,7 +10,7 @@ import { ResultList, type Result } from './features/search/ResultList.tsx';
 import { AssetDetail } from './features/detail/AssetDetail.tsx';
 import { RADII, readState, writeState, type AppState, type View } from './state/urlState.ts';
 
-type ClientConfig = { mapStyleUrl: string | null };
+type ClientConfig = { mapStyleUrl: string | null; dataBounds: [number, number, number, number] | null };
 
 /** Degrees of a view at a zoom, roughly: enough to ask the list for what the map shows. */
 function bboxOf(view: View): [number, number, number, number] {
@@ -21,6 +21,8 @@ function bboxOf(view: View): [number, number, number, number] {
 
 export function App() {
   const [state, setState] = useState<AppState>(() => readState(window.location.search));
+  // A first visit shows where the data is; a shared link shows the view it was made with.
+  const [viewInUrl] = useState(() => new URLSearchParams(window.location.search).has('view'));
   const [config, setConfig] = useState<ClientConfig | null>(null);
   const [results, setResults] = useState<Result[] | null>(null);
   const [total, setTotal] = useState(0);
@@ -63,8 +65,8 @@ export function App() {
 
   useEffect(() => {
     fetch('/api/client-config')
-      .then((response) => (response.ok ? (response.json() as Promise<ClientConfig>) : { mapStyleUrl: null }))
-      .catch(() => ({ mapStyleUrl: null }))
+      .then((response) => (response.ok ? (response.json() as Promise<ClientConfig>) : { mapStyleUrl: null, dataBounds: null }))
+      .catch(() => ({ mapStyleUrl: null, dataBounds: null }))
       .then(setConfig);
   }, []);
 
@@ -116,7 +118,7 @@ export function App() {
       (position) => {
         setLocationMessage(null);
         const point = { lat: position.coords.latitude, lon: position.coords.longitude };
-        update({ near: { ...point, radius: state.near?.radius ?? 1000 } });
+        update({ near: { ...point, radius: state.near?.radius ?? 1000 }, place: null });
         setFocus({ ...point, key: `me-${Date.now()}` });
       },
       () => setLocationMessage(t.locationDenied),
@@ -128,9 +130,22 @@ export function App() {
   const [copied, setCopied] = useState(false);
   const copyLink = () => {
     const url = new URL(window.location.href);
+    url.searchParams.delete('view');
+    url.searchParams.delete('asset');
     void navigator.clipboard?.writeText(url.href).then(() => {
       setCopied(true);
       setTimeout(() => setCopied(false), 2500);
+    });
+  };
+
+  const resultsHeading = useRef<HTMLHeadingElement>(null);
+  /** Closing the detail puts the focus back on the result that opened it. */
+  const closeDetail = () => {
+    const opener = state.selected;
+    update({ selected: null });
+    requestAnimationFrame(() => {
+      const button = opener ? document.querySelector<HTMLElement>(`[data-asset-id="${opener}"]`) : null;
+      (button ?? resultsHeading.current)?.focus();
     });
   };
 
@@ -143,6 +158,7 @@ export function App() {
   return (
     <I18nContext.Provider value={i18n}>
       <div className="app">
+        <a className="skip-link" href="#results">{t.skipToResults}</a>
         <header className="topbar">
           <h1>{t.appTitle}<span className="tagline">{t.tagline}</span></h1>
           <label className="language">
@@ -153,13 +169,14 @@ export function App() {
           </label>
         </header>
         <aside className="sidebar">
-          <Filters filters={state.filters} onChange={(filters) => update({ filters }, filters.q !== state.filters.q ? 'replace' : 'push')} />
           <section className="near" aria-label={t.near}>
             <h2>{t.near}</h2>
             <PlaceSearch
               onChoose={(place) => {
-                update({ near: { lat: place.lat, lon: place.lon, radius: state.near?.radius ?? 1000 } });
+                update({ near: { lat: place.lat, lon: place.lon, radius: state.near?.radius ?? 1000 }, place: place.label });
                 setFocus({ lon: place.lon, lat: place.lat, key: `${place.label}-${Date.now()}` });
+                // The chosen place's button is gone: the focus moves on to what it changed.
+                resultsHeading.current?.focus();
               }}
             />
             {state.near ? (
@@ -170,7 +187,7 @@ export function App() {
                     {RADII.map((r) => <option key={r} value={r}>{t.distance(r)}</option>)}
                   </select>
                 </label>
-                <button type="button" className="link" onClick={() => update({ near: null })}>{t.nearClear}</button>
+                <button type="button" className="link" onClick={() => update({ near: null, place: null })}>{t.nearClear}</button>
               </div>
             ) : (
               <p className="hint">{t.nearHint}</p>
@@ -178,14 +195,18 @@ export function App() {
             <button type="button" className="link" onClick={locateMe}>{t.useMyLocation}</button>
             {locationMessage ? <p role="status" className="hint">{locationMessage}</p> : null}
           </section>
+          <Filters filters={state.filters} onChange={(filters) => update({ filters }, filters.q !== state.filters.q ? 'replace' : 'push')} />
           <div className="results-heading">
-            <h2>{t.results}</h2>
+            <h2 id="results" tabIndex={-1} ref={resultsHeading}>{t.results}</h2>
             <div className="list-actions">
               <button type="button" className="link" onClick={() => window.print()}>{t.print}</button>
               <button type="button" className="link" onClick={copyLink}>{copied ? t.copied : t.share}</button>
             </div>
           </div>
-          <p className="print-only">{t.printTitle} · {t.printedOn(new Date().toLocaleDateString(state.language === 'nl' ? 'nl-NL' : 'en-GB'))}</p>
+          <p className="print-only">
+            {t.printTitle} · {t.printedOn(new Date().toLocaleDateString(state.language === 'nl' ? 'nl-NL' : 'en-GB'))}
+            {state.near ? <><br />{t.within(t.distance(state.near.radius), state.place ?? t.thePoint)}</> : null}
+          </p>
           <ResultList results={results} total={total} loading={loading} unavailable={unavailable} selected={state.selected} onSelect={selectResult} />
         </aside>
         <main className="map-area">
@@ -196,15 +217,16 @@ export function App() {
               near={state.near}
               selected={state.selected}
               initialView={state.view}
+              fitOnLoad={viewInUrl ? null : config.dataBounds}
               focus={focus}
               onSelect={(id) => update({ selected: id })}
-              onPick={(point) => update({ near: { ...point, radius: state.near?.radius ?? 1000 } })}
+              onPick={(point) => update({ near: { ...point, radius: state.near?.radius ?? 1000 }, place: null })}
               onViewChange={(view) => update({ view }, 'replace')}
             />
           ) : null}
           {detail ? (
-            <div className="detail-panel" ref={detailHeading}>
-              <AssetDetail asset={detail} onClose={() => update({ selected: null })} />
+            <div className="detail-panel" ref={detailHeading} onKeyDown={(event) => event.key === 'Escape' && closeDetail()}>
+              <AssetDetail asset={detail} onClose={closeDetail} />
             </div>
           ) : null}
         </main>

@@ -28,6 +28,8 @@ export type View = { lon: number; lat: number; zoom: number };
 export type AppState = {
   filters: Filters;
   near: { lat: number; lon: number; radius: number } | null;
+  /** The name of the place searched near, for the print view's heading. */
+  place: string | null;
   selected: string | null;
   view: View;
   language: Language;
@@ -75,6 +77,7 @@ export function readState(search: string): AppState {
       openNow: params.get('openNow') === 'true',
     },
     near: lat !== null && lon !== null ? { lat, lon, radius } : null,
+    place: lat !== null && lon !== null && params.get('place') ? params.get('place')!.slice(0, 120) : null,
     selected: /^[0-9a-f-]{36}$/i.test(params.get('asset') ?? '') ? params.get('asset') : null,
     view: vlon !== null && vlat !== null && vzoom !== null ? { lon: vlon, lat: vlat, zoom: vzoom } : DEFAULT_VIEW,
     language: LANGUAGES.includes(language as Language) ? (language as Language) : 'nl',
@@ -93,6 +96,7 @@ export function writeState(state: AppState): string {
     params.set('lat', state.near.lat.toFixed(5));
     params.set('lon', state.near.lon.toFixed(5));
     params.set('radius', String(state.near.radius));
+    if (state.place) params.set('place', state.place);
   }
   if (state.selected) params.set('asset', state.selected);
   params.set('view', `${state.view.lon.toFixed(5)},${state.view.lat.toFixed(5)},${state.view.zoom.toFixed(2)}`);

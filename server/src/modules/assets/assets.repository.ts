@@ -267,3 +267,19 @@ export async function insertAssets(db: Db, rows: NewAssetRow[]): Promise<void> {
 export async function analyzeAssets(db: Db): Promise<void> {
   await sql`ANALYZE assets`.execute(db);
 }
+
+/** The extent of the published assets' public places, [minLon, minLat, maxLon, maxLat]. */
+export async function publishedExtent(db: Db): Promise<[number, number, number, number] | null> {
+  const row = await db
+    .selectFrom('assets')
+    .select([
+      sql<number | null>`ST_XMin(ST_Extent(public_geom))`.as('min_lon'),
+      sql<number | null>`ST_YMin(ST_Extent(public_geom))`.as('min_lat'),
+      sql<number | null>`ST_XMax(ST_Extent(public_geom))`.as('max_lon'),
+      sql<number | null>`ST_YMax(ST_Extent(public_geom))`.as('max_lat'),
+    ])
+    .where('status', '=', 'published')
+    .executeTakeFirst();
+  if (!row || row.min_lon === null || row.min_lat === null || row.max_lon === null || row.max_lat === null) return null;
+  return [row.min_lon, row.min_lat, row.max_lon, row.max_lat];
+}

@@ -7,7 +7,7 @@ import { assetTileUrl } from '../../api/client.ts';
 import { useI18n } from '../../i18n/I18nContext.tsx';
 import { installIcons } from './icons.ts';
 import { loadBasemap } from './basemap.ts';
-import { AREA_MIN_ZOOM, CBS_ATTRIBUTION, CLICKABLE_LAYERS, OUR_LAYERS, SOURCES } from './layers.ts';
+import { AREA_MIN_ZOOM, CLICKABLE_LAYERS, GEMEENTE_MIN_ZOOM, OUR_LAYERS, SOURCES, cbsAttribution } from './layers.ts';
 
 setWorkerUrl(workerUrl);
 
@@ -17,6 +17,8 @@ type Props = {
   near: { lat: number; lon: number; radius: number } | null;
   selected: string | null;
   initialView: View;
+  /** Bounds to show first when the URL names no view: where the data is. */
+  fitOnLoad: [number, number, number, number] | null;
   /** A place to fly to, e.g. a result chosen in the list. */
   focus: { lon: number; lat: number; key: string } | null;
   onSelect: (id: string) => void;
@@ -67,10 +69,12 @@ export function MapView(props: Props) {
         zoom: initialView.zoom,
         attributionControl: false,
         maxZoom: 19,
+        locale: t.mapControls,
       });
+      if (latest.current.fitOnLoad) map.fitBounds(latest.current.fitOnLoad, { padding: 40, animate: false });
       mapRef.current = map;
       map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
-      map.addControl(new AttributionControl({ compact: false, customAttribution: CBS_ATTRIBUTION }), 'bottom-right');
+      map.addControl(new AttributionControl({ compact: false, customAttribution: cbsAttribution(t.attributionAreas) }), 'bottom-right');
       map.on('load', () => {
         if (!map) return;
         installIcons(map);
@@ -79,7 +83,14 @@ export function MapView(props: Props) {
           tiles: [`${window.location.origin}/tiles/areas/{z}/{x}/{y}.mvt?level=buurt`],
           minzoom: AREA_MIN_ZOOM,
           maxzoom: 16,
-          attribution: CBS_ATTRIBUTION,
+          attribution: cbsAttribution(t.attributionAreas),
+        });
+        map.addSource(SOURCES.gemeenten, {
+          type: 'vector',
+          tiles: [`${window.location.origin}/tiles/areas/{z}/{x}/{y}.mvt?level=gemeente`],
+          minzoom: GEMEENTE_MIN_ZOOM,
+          maxzoom: 12,
+          attribution: cbsAttribution(t.attributionAreas),
         });
         map.addSource(SOURCES.assets, { type: 'vector', tiles: [assetTileUrl(latest.current.filters)], maxzoom: 18 });
         map.addSource(SOURCES.near, { type: 'geojson', data: nearData(latest.current.near) });

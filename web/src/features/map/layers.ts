@@ -3,12 +3,30 @@ import { CLUSTER_MAX_ZOOM, TILE_LAYERS } from '@kwartier/shared';
 import { kindIconId } from './icons.ts';
 
 /** Kwartier's own sources and layers, as typed constants; added on top of any basemap. */
-export const SOURCES = { assets: 'kwartier-assets', areas: 'kwartier-areas', near: 'kwartier-near' } as const;
-export const CBS_ATTRIBUTION = 'Buurten: © <a href="https://www.cbs.nl/">CBS</a>, Kadaster (CC BY 4.0)';
+export const SOURCES = { assets: 'kwartier-assets', areas: 'kwartier-areas', gemeenten: 'kwartier-gemeenten', near: 'kwartier-near' } as const;
+/** Data attribution; the word before the colon comes from the i18n catalogue. */
+export const cbsAttribution = (areas: string) => `${areas}: © <a href="https://www.cbs.nl/">CBS</a>, Kadaster (CC BY 4.0)`;
 
 export const AREA_MIN_ZOOM = 10;
+/** Below the buurten, the gemeenten: where the data is, and what those places are called. */
+export const GEMEENTE_MIN_ZOOM = 5;
 
 export const OUR_LAYERS: LayerSpecification[] = [
+  {
+    id: 'gemeente-fill',
+    type: 'fill',
+    source: SOURCES.gemeenten,
+    'source-layer': TILE_LAYERS.areas,
+    maxzoom: AREA_MIN_ZOOM + 0.5,
+    paint: { 'fill-color': '#e8efe3', 'fill-opacity': 0.6 },
+  },
+  {
+    id: 'gemeente-line',
+    type: 'line',
+    source: SOURCES.gemeenten,
+    'source-layer': TILE_LAYERS.areas,
+    paint: { 'line-color': '#5f6f56', 'line-width': ['interpolate', ['linear'], ['zoom'], 6, 1, 12, 2.5] },
+  },
   {
     id: 'buurt-fill',
     type: 'fill',
@@ -28,7 +46,14 @@ export const OUR_LAYERS: LayerSpecification[] = [
     type: 'fill',
     source: SOURCES.near,
     filter: ['==', ['geometry-type'], 'Polygon'],
-    paint: { 'fill-color': '#1f3a5f', 'fill-opacity': 0.08, 'fill-outline-color': '#1f3a5f' },
+    paint: { 'fill-color': '#1f3a5f', 'fill-opacity': 0.12 },
+  },
+  {
+    id: 'near-outline',
+    type: 'line',
+    source: SOURCES.near,
+    filter: ['==', ['geometry-type'], 'Polygon'],
+    paint: { 'line-color': '#1f3a5f', 'line-width': 2, 'line-dasharray': [3, 2] },
   },
   {
     id: 'buurt-label',
@@ -37,6 +62,14 @@ export const OUR_LAYERS: LayerSpecification[] = [
     'source-layer': TILE_LAYERS.areaLabels,
     minzoom: 13,
     layout: { 'icon-image': ['concat', 'label-', ['get', 'name']], 'icon-allow-overlap': false },
+  },
+  {
+    id: 'gemeente-label',
+    type: 'symbol',
+    source: SOURCES.gemeenten,
+    'source-layer': TILE_LAYERS.areaLabels,
+    maxzoom: 11.5,
+    layout: { 'icon-image': ['concat', 'label-', ['get', 'name']], 'icon-allow-overlap': true, 'icon-ignore-placement': true, 'icon-anchor': 'top', 'icon-offset': [0, 16] },
   },
   {
     id: 'asset-clusters',

@@ -1,5 +1,6 @@
 import { ASSET_KINDS, CATEGORIES, CHARACTERISTICS, INCLUSION_FEATURES, type Label, SOCIAL_CAPITAL_TYPES, TARGET_GROUPS } from '@kwartier/shared';
 import { useI18n } from '../../i18n/I18nContext.tsx';
+import { KIND_SYMBOLS } from '../map/icons.ts';
 import { EMPTY_FILTERS, type Filters as FilterState } from '../../state/urlState.ts';
 
 type ListKey = 'kind' | 'category' | 'socialCapital' | 'inclusion' | 'targetGroup' | 'characteristic';
@@ -56,6 +57,7 @@ export function Filters({ filters, onChange }: { filters: FilterState; onChange:
                   checked={filters[group.key].includes(term.code)}
                   onChange={() => toggle(group.key, term.code)}
                 />
+                {group.key === 'kind' ? <KindSwatch kind={term.code} /> : null}
                 <span>{label(term.label)}</span>
               </label>
             ))}
@@ -67,4 +69,10 @@ export function Filters({ filters, onChange }: { filters: FilterState; onChange:
       </button>
     </section>
   );
+}
+
+/** The kind's map symbol beside its checkbox: the filter doubles as the map's legend. */
+export function KindSwatch({ kind }: { kind: string }) {
+  const symbol = KIND_SYMBOLS[kind as keyof typeof KIND_SYMBOLS];
+  return symbol ? <span className={`swatch shape-${symbol.shape}`} style={{ background: symbol.colour }} aria-hidden="true" /> : null;
 }

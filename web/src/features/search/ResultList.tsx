@@ -1,6 +1,6 @@
 import { ASSET_KINDS, CATEGORIES, type Asset } from '@kwartier/shared';
 import { useI18n } from '../../i18n/I18nContext.tsx';
-import { KIND_SYMBOLS } from '../map/icons.ts';
+import { KindSwatch } from './Filters.tsx';
 import { ScheduleText } from '../../components/ScheduleText.tsx';
 
 export type Result = Asset & { distanceMeters?: number };
@@ -49,7 +49,7 @@ export function ResultList({ results, total, loading, unavailable, selected, onS
                 onClick={() => onSelect(asset)}
                 data-asset-id={asset.id}
               >
-                <span className={`swatch shape-${KIND_SYMBOLS[asset.kind].shape}`} style={{ background: KIND_SYMBOLS[asset.kind].colour }} aria-hidden="true" />
+                <KindSwatch kind={asset.kind} />
                 <span className="result-text">
                   <strong>{asset.name}</strong>
                   <span className="meta">

@@ -182,6 +182,14 @@ describe('the map in the browser', () => {
     await page.close();
   });
 
+  it('when nothing matches, names the filters to loosen', async () => {
+    const page = await openMap('?q=zwembad&inclusion=low_stimulus&view=4.4937,52.1601,13');
+    const message = page.locator('.message', { hasText: 'Niets gevonden' });
+    await expect.poll(() => message.textContent(), { timeout: 10_000 }).toContain('Prikkelarm');
+    expect(await message.textContent()).toContain('“zwembad”');
+    await page.close();
+  });
+
   it('filters by category, offering only the categories of the kinds chosen', async () => {
     const page = await openMap('?kind=initiative&view=4.4937,52.1601,12');
     await page.locator('summary', { hasText: 'Categorie' }).click();

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { Asset } from '@kwartier/shared';
+import { ASSET_KINDS, CATEGORIES, CHARACTERISTICS, INCLUSION_FEATURES, SOCIAL_CAPITAL_TYPES, TARGET_GROUPS, type Asset, type Label } from '@kwartier/shared';
 import { ApiUnavailableError, getAsset, listAssets, nearbyAssets } from './api/client.ts';
 import { LANGUAGES } from './i18n/catalogue.ts';
 import { I18nContext, i18nFor } from './i18n/I18nContext.tsx';
@@ -9,6 +9,20 @@ import { PlaceSearch } from './features/search/PlaceSearch.tsx';
 import { ResultList, type Result } from './features/search/ResultList.tsx';
 import { AssetDetail } from './features/detail/AssetDetail.tsx';
 import { RADII, readState, writeState, type AppState, type View } from './state/urlState.ts';
+
+/** The names of the filters now set, as a person reads them: "Prikkelarm", "Nu open", "“koffie”". */
+function activeFilterNames(filters: AppState['filters'], { t, label }: ReturnType<typeof i18nFor>): string[] {
+  const groups = [
+    [filters.kind, ASSET_KINDS], [filters.category, CATEGORIES], [filters.socialCapital, SOCIAL_CAPITAL_TYPES],
+    [filters.inclusion, INCLUSION_FEATURES], [filters.targetGroup, TARGET_GROUPS], [filters.characteristic, CHARACTERISTICS],
+  ] as const;
+  const names = groups.flatMap(([codes, terms]) =>
+    codes.map((code) => (terms as ReadonlyArray<{ code: string; label: Label }>).find((term) => term.code === code)).filter((term) => term !== undefined).map((term) => label(term.label)),
+  );
+  if (filters.openNow) names.push(t.openNow);
+  if (filters.q) names.push(`“${filters.q}”`);
+  return names;
+}
 
 type ClientConfig = { mapStyleUrl: string | null; dataBounds: [number, number, number, number] | null };
 
@@ -207,7 +221,15 @@ export function App() {
             {t.printTitle} · {t.printedOn(new Date().toLocaleDateString(state.language === 'nl' ? 'nl-NL' : 'en-GB'))}
             {state.near ? <><br />{t.within(t.distance(state.near.radius), state.place ?? t.thePoint)}</> : null}
           </p>
-          <ResultList results={results} total={total} loading={loading} unavailable={unavailable} selected={state.selected} onSelect={selectResult} />
+          <ResultList
+            results={results}
+            total={total}
+            loading={loading}
+            unavailable={unavailable}
+            selected={state.selected}
+            onSelect={selectResult}
+            activeFilters={activeFilterNames(state.filters, i18n)}
+          />
         </aside>
         <main className="map-area">
           {config ? (

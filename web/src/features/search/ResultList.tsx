@@ -12,10 +12,12 @@ type Props = {
   unavailable: boolean;
   selected: string | null;
   onSelect: (asset: Result) => void;
+  /** The filters now set, by name: the empty state says which ones to loosen. */
+  activeFilters: string[];
 };
 
 /** The results as a list: the map's alternative for screen readers and keyboards. */
-export function ResultList({ results, total, loading, unavailable, selected, onSelect }: Props) {
+export function ResultList({ results, total, loading, unavailable, selected, onSelect, activeFilters }: Props) {
   const { t, label } = useI18n();
   if (unavailable) return <p role="alert" className="message error">{t.serverDown}</p>;
   if (results === null || (loading && results.length === 0)) {
@@ -29,7 +31,7 @@ export function ResultList({ results, total, loading, unavailable, selected, onS
     return (
       <div className="message" aria-live="polite">
         <p>{t.nothingFound}</p>
-        <p>{t.loosenHint}</p>
+        <p>{activeFilters.length > 0 ? t.loosenThese(activeFilters.join(', ')) : t.loosenHint}</p>
       </div>
     );
   }

@@ -139,8 +139,11 @@ function assetUpdateToRow(patch: AssetUpdate): AssetRowUpdate {
   return row as AssetRowUpdate;
 }
 
-/** Filters from a query string, with "open now" or "open at" turned into a local moment. */
-function toFilterInput(query: Omit<AssetListQuery, 'limit' | 'offset'>, now: Date): AssetFilterInput {
+/**
+ * Filters from a query string, with "open now" or "open at" turned into a local moment. The
+ * list, nearby search and the map tiles all read their filters through this one function.
+ */
+export function toFilterInput(query: Omit<AssetListQuery, 'limit' | 'offset' | 'bbox'> & { bbox?: AssetListQuery['bbox'] }, now: Date): AssetFilterInput {
   const { openNow, openAt, ...rest } = query;
   const moment = openAt !== undefined ? localMoment(new Date(openAt)) : openNow ? localMoment(now) : undefined;
   return { ...rest, ...(moment ? { openAt: moment } : {}) };

@@ -9,7 +9,6 @@ type Db = Kysely<DB> | Transaction<DB>;
 export const EXTENT = 4096;
 
 export type TileAddress = { z: number; x: number; y: number };
-export type TileFilters = AssetFilterInput;
 
 /**
  * The tile's square in Web Mercator, optionally widened by `buffer` tile units, and the same

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { fromVectorTileJs, type VectorTileFeatureLike, type VectorTileLayerLike } from '@maplibre/vt-pbf';
-import { type AreaLevel, type AssetTileQuery, CLUSTER_MAX_ZOOM, TILE_LAYERS, type TileParams, localMoment } from '@kwartier/shared';
+import { type AreaLevel, type AssetTileQuery, CLUSTER_MAX_ZOOM, TILE_LAYERS, type TileParams } from '@kwartier/shared';
 import type { DB } from '../../db/types.ts';
 import * as areasRepository from '../areas/areas.repository.ts';
+import { toFilterInput } from '../assets/assets.service.ts';
 import * as repository from './tiles.repository.ts';
 import { EXTENT } from './tiles.repository.ts';
 
@@ -51,19 +52,12 @@ function encode(layers: Record<string, TileFeature[]>): Tile {
 
 const point = (px: number, py: number): Rings => [[{ x: Math.round(px), y: Math.round(py) }]];
 
-/** Filters from a tile's query string; "open now" becomes a local moment, as for the list. */
-function tileFilters(query: AssetTileQuery, now: Date): repository.TileFilters {
-  const { openNow, openAt, ...rest } = query;
-  const moment = openAt !== undefined ? localMoment(new Date(openAt)) : openNow ? localMoment(now) : undefined;
-  return { ...rest, ...(moment ? { openAt: moment } : {}) };
-}
-
 /**
  * A vector tile of assets with the list's filters: clusters with counts up to
  * CLUSTER_MAX_ZOOM, single assets (public location and public fields only) above it.
  */
 export async function assetTile(db: Kysely<DB>, tile: TileParams, query: AssetTileQuery, now: Date): Promise<Tile> {
-  const filters = tileFilters(query, now);
+  const filters = toFilterInput(query, now);
   if (tile.z <= CLUSTER_MAX_ZOOM) {
     const clusters = await repository.clustersInTile(db, tile, filters, CLUSTER_CELL);
     return encode({

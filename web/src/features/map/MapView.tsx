@@ -78,20 +78,15 @@ export function MapView(props: Props) {
       map.on('load', () => {
         if (!map) return;
         installIcons(map);
-        map.addSource(SOURCES.areas, {
-          type: 'vector',
-          tiles: [`${window.location.origin}/tiles/areas/{z}/{x}/{y}.mvt?level=buurt`],
-          minzoom: AREA_MIN_ZOOM,
-          maxzoom: 16,
+        const areaSource = (level: 'buurt' | 'gemeente', minzoom: number) => ({
+          type: 'vector' as const,
+          tiles: [`${window.location.origin}/tiles/areas/{z}/{x}/{y}.mvt?level=${level}`],
+          minzoom,
+          maxzoom: level === 'buurt' ? 16 : 12,
           attribution: cbsAttribution(t.attributionAreas),
         });
-        map.addSource(SOURCES.gemeenten, {
-          type: 'vector',
-          tiles: [`${window.location.origin}/tiles/areas/{z}/{x}/{y}.mvt?level=gemeente`],
-          minzoom: GEMEENTE_MIN_ZOOM,
-          maxzoom: 12,
-          attribution: cbsAttribution(t.attributionAreas),
-        });
+        map.addSource(SOURCES.areas, areaSource('buurt', AREA_MIN_ZOOM));
+        map.addSource(SOURCES.gemeenten, areaSource('gemeente', GEMEENTE_MIN_ZOOM));
         map.addSource(SOURCES.assets, { type: 'vector', tiles: [assetTileUrl(latest.current.filters)], maxzoom: 18 });
         map.addSource(SOURCES.near, { type: 'geojson', data: nearData(latest.current.near) });
         for (const layer of OUR_LAYERS) map.addLayer(layer);

@@ -258,8 +258,11 @@ export const assetFilterFields = {
 
 export const AssetListQuerySchema = z.object(assetFilterFields).strict();
 
-/** The filters of the list, for map tiles: the tile itself is the area and the page. */
-const { limit: _limit, offset: _offset, bbox: _bbox, ...tileFilterFields } = assetFilterFields;
+/**
+ * The filters of the list, for map tiles: the tile itself is the area and the page, and a map
+ * shows published assets only (tiles are cached publicly, by proxies too).
+ */
+const { limit: _limit, offset: _offset, bbox: _bbox, status: _status, ...tileFilterFields } = assetFilterFields;
 export const AssetTileQuerySchema = z.object(tileFilterFields).strict();
 export type AssetTileQuery = z.infer<typeof AssetTileQuerySchema>;
 export type AssetListQuery = z.infer<typeof AssetListQuerySchema>;

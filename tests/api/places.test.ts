@@ -70,8 +70,12 @@ describe('places to search near', () => {
 
   it('still answers with our own places when the Locatieserver is down', async () => {
     failing = true;
-    const found = await places('Pieterswijk');
-    failing = false;
+    let found: Place[];
+    try {
+      found = await places('Pieterswijk');
+    } finally {
+      failing = false;
+    }
     expect(found.every((p) => p.source === 'kwartier')).toBe(true);
     expect(found.map((p) => p.label)).toContain('Pieterswijk');
   });

@@ -10,7 +10,7 @@ import { buildApp } from '../../server/src/app.ts';
 import { buildWebIfNeeded } from '../../server/src/lib/web-build.ts';
 import { seedDemoData } from '../../seeds/demo.ts';
 import { loadConfig } from '../../server/src/config.ts';
-import { testConfig, testDatabase } from '../helpers/app.ts';
+import { clearAssets, testConfig, testDatabase } from '../helpers/app.ts';
 
 /**
  * The web app in Debian's Chromium (software WebGL), against the real server with the demo
@@ -44,6 +44,8 @@ const requested: string[] = [];
 beforeAll(async () => {
   if (!browserInstalled) return;
   buildWebIfNeeded({ info: () => {} });
+  // Exactly the demo data: assets other test files left behind would change what is listed.
+  await clearAssets();
   const database = await testDatabase();
   await seedDemoData(database.db, { info: () => {} });
   app = await buildApp(testConfig, { database });

@@ -28,9 +28,10 @@ type ClientConfig = { mapStyleUrl: string | null; dataBounds: [number, number, n
 
 /** Degrees of a view at a zoom, roughly: enough to ask the list for what the map shows. */
 function bboxOf(view: View): [number, number, number, number] {
-  const width = 360 / 2 ** view.zoom * 2.5;
-  const height = width * 0.6;
-  return [view.lon - width / 2, view.lat - height / 2, view.lon + width / 2, view.lat + height / 2];
+  const width = Math.min(359, (360 / 2 ** view.zoom) * 2.5);
+  const height = Math.min(170, width * 0.6);
+  const clamp = (value: number, limit: number) => Math.max(-limit, Math.min(limit, value));
+  return [clamp(view.lon - width / 2, 180), clamp(view.lat - height / 2, 85), clamp(view.lon + width / 2, 180), clamp(view.lat + height / 2, 85)];
 }
 
 export function App() {
@@ -43,7 +44,9 @@ export function App() {
   const [loading, setLoading] = useState(false);
   const [unavailable, setUnavailable] = useState(false);
   const [detail, setDetail] = useState<Asset | null>(null);
-  const [focus, setFocus] = useState<{ lon: number; lat: number; key: string } | null>(null);
+  const [focus, setFocus] = useState<{ lon: number; lat: number; zoom?: number; key: string } | null>(null);
+  /** What the map shows, for the list when no point is chosen; not in the URL. */
+  const [bounds, setBounds] = useState<[number, number, number, number] | null>(null);
   const i18n = useMemo(() => i18nFor(state.language), [state.language]);
   const { t } = i18n;
 
@@ -68,6 +71,8 @@ export function App() {
     const restore = () => {
       current.current = readState(window.location.search);
       setState(current.current);
+      const { lon, lat, zoom } = current.current.view;
+      setFocus({ lon, lat, zoom, key: `back-${Date.now()}` });
     };
     window.addEventListener('popstate', restore);
     return () => window.removeEventListener('popstate', restore);
@@ -85,14 +90,15 @@ export function App() {
   }, []);
 
   // The list: near a point when one is chosen, otherwise what the map shows.
-  const listKey = JSON.stringify([state.filters, state.near, state.near ? null : bboxOf(state.view).map((n) => n.toFixed(3))]);
+  const listBox = bounds ?? bboxOf(state.view);
+  const listKey = JSON.stringify([state.filters, state.near, state.near ? null : listBox.map((n) => n.toFixed(4))]);
   useEffect(() => {
     const controller = new AbortController();
     const timer = setTimeout(() => {
       setLoading(true);
       const request = state.near
         ? nearbyAssets(state.filters, state.near, controller.signal)
-        : listAssets(state.filters, bboxOf(state.view), controller.signal);
+        : listAssets(state.filters, listBox, controller.signal);
       request
         .then((page) => {
           setResults(page.items);
@@ -116,7 +122,9 @@ export function App() {
   useEffect(() => {
     if (!state.selected) return setDetail(null);
     const controller = new AbortController();
-    getAsset(state.selected, controller.signal).then(setDetail, () => setDetail(null));
+    getAsset(state.selected, controller.signal).then(setDetail, (err: unknown) => {
+      if ((err as Error).name !== 'AbortError') setDetail(null);
+    });
     return () => controller.abort();
   }, [state.selected]);
 
@@ -132,7 +140,7 @@ export function App() {
       (position) => {
         setLocationMessage(null);
         const point = { lat: position.coords.latitude, lon: position.coords.longitude };
-        update({ near: { ...point, radius: state.near?.radius ?? 1000 }, place: null });
+        update({ near: { ...point, radius: current.current.near?.radius ?? 1000 }, place: null });
         setFocus({ ...point, key: `me-${Date.now()}` });
       },
       () => setLocationMessage(t.locationDenied),
@@ -243,7 +251,10 @@ export function App() {
               focus={focus}
               onSelect={(id) => update({ selected: id })}
               onPick={(point) => update({ near: { ...point, radius: state.near?.radius ?? 1000 }, place: null })}
-              onViewChange={(view) => update({ view }, 'replace')}
+              onViewChange={(view, shown) => {
+                setBounds(shown);
+                update({ view }, 'replace');
+              }}
             />
           ) : null}
           {detail ? (

@@ -6,8 +6,8 @@ import { WEB_DIST } from '../lib/web-build.ts';
 
 /**
  * Serves the built web app from `/`. Hashed assets are cached for a year; index.html is
- * revalidated, so a new build reaches people at once. Paths that are no file and no API route
- * get index.html, so that a shared link to any page of the app opens it.
+ * revalidated, so a new build reaches people at once. The app is one page: its state is in the
+ * query string of `/`, so no other path needs index.html.
  */
 export const webPlugin = fp(
   async (app) => {
@@ -25,7 +25,7 @@ export const webPlugin = fp(
         if (filePath.endsWith('.mjs') || filePath.endsWith('.js')) reply.header('content-type', 'text/javascript; charset=utf-8');
         reply.header(
           'cache-control',
-          filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+          path.relative(WEB_DIST, filePath).startsWith(`assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
         );
       },
     });

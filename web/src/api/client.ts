@@ -31,7 +31,8 @@ export function filterParams(filters: Filters): URLSearchParams {
   for (const key of ['kind', 'category', 'socialCapital', 'inclusion', 'targetGroup', 'characteristic'] as const) {
     if (filters[key].length > 0) params.set(key, filters[key].join(','));
   }
-  if (filters.q) params.set('q', filters.q);
+  const q = filters.q.trim();
+  if (q) params.set('q', q);
   if (filters.openNow) params.set('openNow', 'true');
   return params;
 }

@@ -61,7 +61,9 @@ export function readState(search: string): AppState {
     (params.get(key) ?? '').split(',').filter((value) => allowed[key].includes(value));
   const lat = number(params.get('lat'), -90, 90);
   const lon = number(params.get('lon'), -180, 180);
-  const radius = number(params.get('radius'), 100, 50_000) ?? 1000;
+  const asked = number(params.get('radius'), 100, 50_000) ?? 1000;
+  // The radius control offers RADII; a link with another radius gets the nearest of them.
+  const radius = RADII.reduce((best, r) => (Math.abs(r - asked) < Math.abs(best - asked) ? r : best), RADII[0]);
   const view = (params.get('view') ?? '').split(',');
   const [vlon, vlat, vzoom] = [number(view[0] ?? null, -180, 180), number(view[1] ?? null, -90, 90), number(view[2] ?? null, 0, 22)];
   const language = params.get('lang');

@@ -28,10 +28,13 @@ export async function searchPlaces(db: Kysely<DB>, text: string, locatieserverUr
     ...areas.map((area) => ({ label: area.name, type: area.level, lat: roundCoordinate(area.lat), lon: roundCoordinate(area.lon), source: 'kwartier' as const })),
     ...assets.map((asset) => ({ label: asset.name, type: 'asset' as const, lat: roundCoordinate(asset.lat), lon: roundCoordinate(asset.lon), source: 'kwartier' as const })),
   ].filter((place) => {
-    const key = `${place.type}:${place.label}`;
+    const key = `${place.type}:${place.label}:${place.lat}:${place.lon}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
-  return [...addresses, ...own].slice(0, 12);
+  // A few of each, so that addresses do not push every buurt and asset off the list.
+  const areaPlaces = own.filter((place) => place.type !== 'asset');
+  const assetPlaces = own.filter((place) => place.type === 'asset');
+  return [...addresses.slice(0, 4), ...areaPlaces.slice(0, 4), ...assetPlaces.slice(0, 4)];
 }

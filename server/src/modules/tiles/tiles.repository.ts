@@ -96,8 +96,9 @@ export type TileArea = { code: string; name: string; level: string; rings: strin
 
 /**
  * Area outlines in tile units: clipped to the tile and a buffer, simplified to about a tile
- * unit, exterior rings counter-clockwise in Mercator so that they are clockwise (as MVT wants)
- * once y points down. Returned as GeoJSON text of the transformed geometry.
+ * unit. MVT wants exterior rings with a positive area in tile coordinates (y down), which is
+ * clockwise as drawn there, and counter-clockwise by the numbers: ST_ForcePolygonCCW after
+ * the y-flip. Returned as GeoJSON text.
  */
 export async function areasInTile(db: Db, tile: TileAddress, level: AreaLevel, year: number, buffer: number): Promise<TileArea[]> {
   const env = envelope(tile);
@@ -105,7 +106,7 @@ export async function areasInTile(db: Db, tile: TileAddress, level: AreaLevel, y
   const unitsPerMetre = sql`(${EXTENT}::double precision / (ST_XMax(${env}) - ST_XMin(${env})))`;
   const toTile = (geom: ReturnType<typeof sql>) =>
     sql`ST_Affine(${geom}, ${unitsPerMetre}, 0, 0, -${unitsPerMetre}, -ST_XMin(${env}) * ${unitsPerMetre}, ST_YMax(${env}) * ${unitsPerMetre})`;
-  const clipped = sql`ST_ForcePolygonCCW(ST_SimplifyPreserveTopology(ST_ClipByBox2D(ST_Transform(areas.geom, 3857), ${wide}), 1 / ${unitsPerMetre}))`;
+  const clipped = sql`ST_SimplifyPreserveTopology(ST_ClipByBox2D(ST_Transform(areas.geom, 3857), ${wide}), 1 / ${unitsPerMetre})`;
   const label = sql`ST_Transform(areas.label_point, 3857)`;
   const rows = await db
     .selectFrom('areas')
@@ -116,7 +117,7 @@ export async function areasInTile(db: Db, tile: TileAddress, level: AreaLevel, y
       'areas.code',
       'areas.name',
       'areas.level',
-      sql<string>`ST_AsGeoJSON(${toTile(clipped)}, 1)`.as('rings'),
+      sql<string>`ST_AsGeoJSON(ST_ForcePolygonCCW(${toTile(clipped)}), 1)`.as('rings'),
       tileX(label, tile).as('label_px'),
       tileY(label, tile).as('label_py'),
     ])

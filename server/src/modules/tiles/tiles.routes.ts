@@ -15,7 +15,7 @@ const CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=300';
 function sendTile(request: FastifyRequest, reply: FastifyReply, tile: Tile) {
   reply.header('etag', tile.etag).header('cache-control', CACHE_CONTROL).header('vary', 'accept-encoding');
   const known = request.headers['if-none-match'];
-  if (known && known.split(',').some((tag) => tag.trim().replace(/^W\//, '') === tile.etag)) {
+  if (known && (known.trim() === '*' || known.split(',').some((tag) => tag.trim().replace(/^W\//, '') === tile.etag))) {
     return reply.status(304).send();
   }
   return reply.type('application/vnd.mapbox-vector-tile').send(tile.body);

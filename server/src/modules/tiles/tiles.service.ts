@@ -57,7 +57,7 @@ const point = (px: number, py: number): Rings => [[{ x: Math.round(px), y: Math.
  * CLUSTER_MAX_ZOOM, single assets (public location and public fields only) above it.
  */
 export async function assetTile(db: Kysely<DB>, tile: TileParams, query: AssetTileQuery, now: Date): Promise<Tile> {
-  const filters = toFilterInput(query, now);
+  const filters = { ...toFilterInput(query, now), status: ['published' as const] };
   if (tile.z <= CLUSTER_MAX_ZOOM) {
     const clusters = await repository.clustersInTile(db, tile, filters, CLUSTER_CELL);
     return encode({

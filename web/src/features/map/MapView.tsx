@@ -20,10 +20,10 @@ type Props = {
   /** Bounds to show first when the URL names no view: where the data is. */
   fitOnLoad: [number, number, number, number] | null;
   /** A place to fly to, e.g. a result chosen in the list. */
-  focus: { lon: number; lat: number; key: string } | null;
+  focus: { lon: number; lat: number; zoom?: number; key: string } | null;
   onSelect: (id: string) => void;
   onPick: (point: { lat: number; lon: number }) => void;
-  onViewChange: (view: View) => void;
+  onViewChange: (view: View, bounds: [number, number, number, number]) => void;
 };
 
 /** A circle of `radius` metres as a polygon, for drawing the search area. */
@@ -115,7 +115,11 @@ export function MapView(props: Props) {
       map.on('moveend', () => {
         if (!map) return;
         const center = map.getCenter();
-        latest.current.onViewChange({ lon: center.lng, lat: center.lat, zoom: map.getZoom() });
+        const b = map.getBounds();
+        const clamp = (value: number, limit: number) => Math.max(-limit, Math.min(limit, value));
+        latest.current.onViewChange({ lon: center.lng, lat: center.lat, zoom: map.getZoom() }, [
+          clamp(b.getWest(), 180), clamp(b.getSouth(), 85), clamp(b.getEast(), 180), clamp(b.getNorth(), 85),
+        ]);
       });
     });
     return () => {
@@ -127,10 +131,13 @@ export function MapView(props: Props) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
+  // New tiles for new filters, after the same short pause as the list: not on every keystroke.
   const filterKey = JSON.stringify(props.filters);
   useEffect(() => {
-    const source = mapRef.current?.getSource<VectorTileSource>(SOURCES.assets);
-    source?.setTiles([assetTileUrl(props.filters)]);
+    const timer = setTimeout(() => {
+      mapRef.current?.getSource<VectorTileSource>(SOURCES.assets)?.setTiles([assetTileUrl(props.filters)]);
+    }, 250);
+    return () => clearTimeout(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [filterKey]);
 
@@ -144,7 +151,11 @@ export function MapView(props: Props) {
   }, [props.selected]);
 
   useEffect(() => {
-    if (props.focus) mapRef.current?.flyTo({ center: [props.focus.lon, props.focus.lat], zoom: Math.max(mapRef.current.getZoom(), 15) });
+    const map = mapRef.current;
+    if (!props.focus || !map) return;
+    // A view restored by Back jumps there; a chosen result or place is flown to.
+    if (props.focus.zoom !== undefined) map.jumpTo({ center: [props.focus.lon, props.focus.lat], zoom: props.focus.zoom });
+    else map.flyTo({ center: [props.focus.lon, props.focus.lat], zoom: Math.max(map.getZoom(), 15) });
   }, [props.focus]);
 
   return <div ref={container} className="map" role="region" aria-label={t.mapLabel} data-testid="map" />;

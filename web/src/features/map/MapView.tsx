@@ -112,7 +112,8 @@ export function MapView(props: Props) {
         const hits = map.queryRenderedFeatures(event.point, { layers: CLICKABLE_LAYERS.filter((id) => map!.getLayer(id)) });
         map.getCanvas().style.cursor = hits.length > 0 ? 'pointer' : '';
       });
-      map.on('moveend', () => {
+      // The view and what it shows, on the first draw and after every move: the list follows.
+      const reportView = () => {
         if (!map) return;
         const center = map.getCenter();
         const b = map.getBounds();
@@ -120,7 +121,9 @@ export function MapView(props: Props) {
         latest.current.onViewChange({ lon: center.lng, lat: center.lat, zoom: map.getZoom() }, [
           clamp(b.getWest(), 180), clamp(b.getSouth(), 85), clamp(b.getEast(), 180), clamp(b.getNorth(), 85),
         ]);
-      });
+      };
+      map.on('moveend', reportView);
+      map.once('load', reportView);
     });
     return () => {
       cancelled = true;

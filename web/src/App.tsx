@@ -8,7 +8,7 @@ import { Filters } from './features/search/Filters.tsx';
 import { PlaceSearch } from './features/search/PlaceSearch.tsx';
 import { ResultList, type Result } from './features/search/ResultList.tsx';
 import { AssetDetail } from './features/detail/AssetDetail.tsx';
-import { RADII, readState, writeState, type AppState, type View } from './state/urlState.ts';
+import { DEFAULT_VIEW, RADII, readState, writeState, type AppState, type View } from './state/urlState.ts';
 
 /** The names of the filters now set, as a person reads them: "Prikkelarm", "Nu open", "“koffie”". */
 function activeFilterNames(filters: AppState['filters'], { t, label }: ReturnType<typeof i18nFor>): string[] {
@@ -36,8 +36,6 @@ function bboxOf(view: View): [number, number, number, number] {
 
 export function App() {
   const [state, setState] = useState<AppState>(() => readState(window.location.search));
-  // A first visit shows where the data is; a shared link shows the view it was made with.
-  const [viewInUrl] = useState(() => new URLSearchParams(window.location.search).has('view'));
   const [config, setConfig] = useState<ClientConfig | null>(null);
   const [results, setResults] = useState<Result[] | null>(null);
   const [total, setTotal] = useState(0);
@@ -242,12 +240,15 @@ export function App() {
         <main className="map-area">
           {config ? (
             <MapView
+              // Made anew in another language: MapLibre reads its control labels once.
+              key={state.language}
               styleUrl={config.mapStyleUrl}
               filters={state.filters}
               near={state.near}
               selected={state.selected}
               initialView={state.view}
-              fitOnLoad={viewInUrl ? null : config.dataBounds}
+              // A first visit (no view in the URL, no move yet) shows where the data is.
+              fitOnLoad={state.view === DEFAULT_VIEW ? config.dataBounds : null}
               focus={focus}
               onSelect={(id) => update({ selected: id })}
               onPick={(point) => update({ near: { ...point, radius: state.near?.radius ?? 1000 }, place: null })}

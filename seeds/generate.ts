@@ -86,6 +86,7 @@ export function generateAssets(count: number, seed: number, buurten: AreaInput[]
       location: { type: 'Point', coordinates: [Math.round(lon * 1e6) / 1e6, Math.round(lat * 1e6) / 1e6] },
       precision: isTalent ? 'street' : 'exact',
       address: {},
+      shareContactWithProfessionals: false,
       status: 'published',
       source: 'kwartier-generated',
       sourceId: `gen-${seed}-${i}`,

@@ -8,8 +8,8 @@ import { type AssetCreate, type AssetImport, AssetImportSchema } from '@kwartier
  */
 export const SAMPLE_SOURCE = 'kwartier-sample';
 
-type Sample = Omit<AssetCreate, 'status' | 'precision' | 'description' | 'socialCapital' | 'inclusionFeatures' | 'targetGroups' | 'languages' | 'characteristics' | 'schedule' | 'contact' | 'asks' | 'offers' | 'address'> &
-  Partial<AssetCreate> & { id: string };
+type Sample = Omit<AssetCreate, 'consent' | 'shareContactWithProfessionals' | 'precision' | 'description' | 'socialCapital' | 'inclusionFeatures' | 'targetGroups' | 'languages' | 'characteristics' | 'schedule' | 'contact' | 'asks' | 'offers' | 'address'> &
+  Partial<Omit<AssetCreate, 'consent'>> & { id: string };
 
 const at = (lon: number, lat: number) => ({ type: 'Point' as const, coordinates: [lon, lat] as [number, number] });
 

@@ -8,6 +8,7 @@ import { sampleAssets } from '../seeds/samples.ts';
 import { seedDemoData } from '../seeds/demo.ts';
 import { PROJECT_ROOT } from '../server/src/lib/paths.ts';
 import { buildTestApp, clearAssets, countAssetRows, testDatabase } from './helpers/app.ts';
+import { testModerator } from './helpers/fixtures.ts';
 
 const shared = (...segments: string[]) =>
   JSON.parse(readFileSync(path.resolve(PROJECT_ROOT, '..', 'shared', 'data', ...segments), 'utf8')) as FeatureCollection;
@@ -65,11 +66,12 @@ describe('loading the demo data', () => {
     const unplaced = await db.selectFrom('assets').select('name').where('gemeente_code', 'is', null).execute();
     expect(unplaced).toEqual([]);
 
-    // An asset archived by hand stays archived when its source is read again.
+    // An asset a moderator archived stays archived when its source is read again.
     const school = schools.items[0];
-    expect((await app.inject({ method: 'POST', url: `/api/assets/${school.id}/archive` })).statusCode).toBe(200);
+    const moderator = await testModerator(app);
+    expect((await moderator.inject({ method: 'POST', url: `/api/moderation/assets/${school.id}/archive` })).statusCode).toBe(200);
     await seedDemoData(db, log);
-    expect((await app.inject({ url: `/api/assets/${school.id}` })).json().status).toBe('archived');
+    expect((await moderator.inject({ url: `/api/assets/${school.id}` })).json().status).toBe('archived');
     await app.close();
   });
 });

@@ -4,6 +4,11 @@ import type { Config } from './config.ts';
 import { dbPlugin, type Database } from './plugins/db.ts';
 import { errorsPlugin, sendClientError } from './plugins/errors.ts';
 import { securityPlugin } from './plugins/security.ts';
+import { authPlugin } from './plugins/auth.ts';
+import { rateLimitPlugin } from './plugins/rate-limit.ts';
+import { createMailer, type Mailer } from './lib/mailer.ts';
+import { accountRoutes } from './modules/accounts/accounts.routes.ts';
+import { contributionRoutes } from './modules/contributions/contributions.routes.ts';
 import { webPlugin } from './plugins/web.ts';
 import { docsPlugin } from './plugins/docs.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
@@ -20,6 +25,8 @@ export type AppOptions = {
   now?: () => Date;
   /** Where log lines go (standard output by default); tests read them. */
   logStream?: NodeJS.WritableStream;
+  /** How mail is sent; by default from SMTP_URL (see lib/mailer.ts). */
+  mailer?: Mailer;
 };
 
 /**
@@ -32,6 +39,14 @@ const requestSerializer = (request: { method: string; url: string; id: string })
   path: request.url.split('?')[0],
 });
 
+/**
+ * TRUST_PROXY for Fastify. A number of proxies is "trust the first n hops"; Fastify does the
+ * same for a number, but its types take only the function form.
+ */
+function trustProxyOption(setting: Config['trustProxy']) {
+  return typeof setting === 'number' ? (_address: string, hop: number) => hop < setting : setting;
+}
+
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
@@ -42,7 +57,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     bodyLimit: 256 * 1024,
     // A first start of the embedded database takes 15 s or more where the app opens it itself.
     pluginTimeout: 120_000,
-    trustProxy: config.trustProxy,
+    trustProxy: trustProxyOption(config.trustProxy),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     frameworkErrors: (error, request, reply) => sendClientError(error, request, reply),
   }).withTypeProvider<ZodTypeProvider>();
@@ -54,13 +69,20 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
 
   // The order of the app, in one place: plugins first, then the domain modules.
   await app.register(errorsPlugin);
-  await app.register(securityPlugin);
+  await app.register(securityPlugin, { externalBasemap: config.mapStyleUrl !== null });
   await app.register(dbPlugin, { config, ...(options.database ? { database: options.database } : {}) });
+  await app.register(authPlugin);
+  await app.register(rateLimitPlugin, { windowSeconds: config.rateLimitWindowSeconds });
   await app.register(docsPlugin);
 
   await app.register(healthRoutes);
   const now = options.now ?? (() => new Date());
+  const mailer = options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, env: config.env }, app.log);
+  await app.register(accountRoutes, { mailer, publicUrl: config.publicUrl });
   await app.register(assetRoutes, { now });
+  // Submitting, editing and moderating assets: writes to /api/assets live here, with the
+  // checks of who may do what.
+  await app.register(contributionRoutes);
   await app.register(areaRoutes);
   await app.register(tileRoutes, { now });
   await app.register(placeRoutes, { locatieserverUrl: config.locatieserverUrl });

@@ -13,6 +13,19 @@ function wholeNumber(message: string, min: number, max: number) {
     .pipe(z.number().min(min, `expected ${min} to ${max}`).max(max, `expected ${min} to ${max}`));
 }
 
+/**
+ * Which proxies' X-Forwarded-For to believe. Never "all of them": with that, a client that
+ * sends its own X-Forwarded-For header chooses the address that rate limits count it by.
+ * `true` means one proxy in front (nginx, a load balancer); a number, that many; a list of
+ * addresses, exactly those proxies.
+ */
+function trustProxySetting(value: string): false | number | string[] {
+  if (value === 'false' || value === 'no' || value === '0') return false;
+  if (value === 'true' || value === 'yes') return 1;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',');
+}
+
 /** Every environment variable Kwartier reads; the README documents the same list. */
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -26,9 +39,17 @@ const EnvSchema = z.object({
   DATABASE_POOL_SIZE: wholeNumber('expected a whole number', 1, 200).default(10),
   DATA_DIR: z.string().min(1).default('./data'),
   SEED_DEMO_DATA: booleanVariable.default(true),
-  TRUST_PROXY: booleanVariable.default(false),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|yes|no|\d{1,2}|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/, 'expected false, true (one proxy), a number of proxies, or their addresses (10.0.0.1,10.0.0.0/8)')
+    .transform(trustProxySetting)
+    .default(false),
   LOCATIESERVER_URL: z.url({ protocol: /^https?$/, message: "expected the http(s) URL of PDOK's Locatieserver free search" }).optional(),
   MAP_STYLE_URL: z.url({ protocol: /^https?$/, message: 'expected the http(s) URL of a MapLibre style JSON' }).optional(),
+  PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'expected the http(s) address people open Kwartier at, such as https://kwartier.example.nl' }).optional(),
+  SMTP_URL: z.url({ protocol: /^smtps?$/, message: 'expected smtp://user:password@host:587 or smtps://user:password@host:465' }).optional(),
+  MAIL_FROM: z.string().min(3).max(200).default('Kwartier <noreply@kwartier.invalid>'),
+  RATE_LIMIT_WINDOW_SECONDS: wholeNumber('expected a number of seconds', 1, 86_400).default(900),
 });
 
 export type Config = {
@@ -41,11 +62,19 @@ export type Config = {
   databasePoolSize: number;
   dataDir: string;
   seedDemoData: boolean;
-  trustProxy: boolean;
+  /** Which proxies in front to believe for the client's address: none, a number of hops, or their addresses. */
+  trustProxy: false | number | string[];
   /** A MapLibre style for the basemap; without it, or when it cannot be reached, the offline style. */
   mapStyleUrl: string | null;
   /** PDOK's Locatieserver `free` endpoint for addresses; without it, only Kwartier's own places. */
   locatieserverUrl: string | null;
+  /** Where people open Kwartier, for links in e-mails; by default http://localhost:PORT. */
+  publicUrl: string;
+  /** Mail goes out through this server; without it, development writes mails to the log. */
+  smtpUrl: string | null;
+  mailFrom: string;
+  /** The window over which sign-in, sign-up, reset and submission attempts are counted. */
+  rateLimitWindowSeconds: number;
 };
 
 export class ConfigError extends Error {
@@ -77,5 +106,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     mapStyleUrl: e.MAP_STYLE_URL ?? null,
     locatieserverUrl: e.LOCATIESERVER_URL ?? null,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    smtpUrl: e.SMTP_URL ?? null,
+    mailFrom: e.MAIL_FROM,
+    rateLimitWindowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
   };
 }

@@ -90,7 +90,8 @@ const assetFields = {
   /** Without it: `street` for a talent, `exact` for everything else. */
   precision: LocationPrecisionSchema.optional(),
   address: AddressSchema.default({}),
-  status: AssetStatusSchema.default('published'),
+  /** The resident's choice: professionals (not the public) may see the contact details. */
+  shareContactWithProfessionals: z.boolean().default(false),
 };
 
 /** Where an asset came from. Set by Kwartier (the API, a seed, an import), never by a client. */
@@ -127,12 +128,20 @@ function withAssetRules<T extends z.ZodType<{ kind: string; category: string; pr
     }));
 }
 
-/** A new asset as a client sends it to the API. */
-export const AssetCreateSchema = withAssetRules(z.object(assetFields).strict());
+/**
+ * A new asset as a person submits it. It has no status, owner or provenance: every submission
+ * starts as `pending`, owned by whoever is signed in, and a body that names any other field
+ * is refused. The consent names the version of the wording the person was shown.
+ */
+export const AssetCreateSchema = withAssetRules(
+  z.object({ ...assetFields, consent: z.object({ version: z.string().min(1).max(40) }).strict() }).strict(),
+);
 export type AssetCreate = z.infer<typeof AssetCreateSchema>;
 
 /** A new asset from a seed or an import, with its provenance (source and source id). */
-export const AssetImportSchema = withAssetRules(z.object({ ...assetFields, ...provenanceFields }).strict());
+export const AssetImportSchema = withAssetRules(
+  z.object({ ...assetFields, status: AssetStatusSchema.default('published'), ...provenanceFields }).strict(),
+);
 export type AssetImport = z.infer<typeof AssetImportSchema>;
 export type Provenance = Pick<AssetImport, 'source' | 'sourceId' | 'isSample'>;
 
@@ -156,7 +165,7 @@ export const AssetUpdateSchema = z
     location: DutchPointSchema,
     precision: LocationPrecisionSchema,
     address: AddressSchema,
-    status: AssetStatusSchema,
+    shareContactWithProfessionals: z.boolean(),
   })
   .partial()
   .strict()
@@ -193,6 +202,20 @@ export const AssetSchema = z.object({
   updatedAt: z.iso.datetime(),
 });
 export type Asset = z.infer<typeof AssetSchema>;
+
+/**
+ * An entry as its author and the moderators see it: the exact location and every contact
+ * detail, the moderator's last message, and how many reports are open. Never sent to anyone
+ * else; the route that sends it checks who asks.
+ */
+export const ManagedAssetSchema = AssetSchema.extend({
+  exactLocation: GeoJsonPointSchema,
+  ownerId: z.uuid().nullable(),
+  shareContactWithProfessionals: z.boolean(),
+  moderationMessage: z.string().nullable(),
+  openReports: z.number().int().nonnegative(),
+});
+export type ManagedAsset = z.infer<typeof ManagedAssetSchema>;
 
 export const NearbyAssetSchema = AssetSchema.extend({ distanceMeters: z.number().nonnegative() });
 export type NearbyAsset = z.infer<typeof NearbyAssetSchema>;

@@ -8,3 +8,5 @@ export * from './errors.ts';
 export * from './area-codes.ts';
 export * from './tiles.ts';
 export * from './place.ts';
+export * from './account.ts';
+export * from './contribution.ts';

@@ -176,7 +176,10 @@ export type LocationPrecision = (typeof LOCATION_PRECISION_CODES)[number];
 export const ASSET_STATUSES = [
   { code: 'draft', label: { nl: 'Concept', en: 'Draft' } },
   { code: 'pending', label: { nl: 'Wacht op controle', en: 'Pending review' } },
+  { code: 'changes_requested', label: { nl: 'Aanpassing gevraagd', en: 'Changes requested' } },
   { code: 'published', label: { nl: 'Gepubliceerd', en: 'Published' } },
+  /** Taken off the map after reports, until a moderator has looked. */
+  { code: 'hidden', label: { nl: 'Verborgen na meldingen', en: 'Hidden after reports' } },
   { code: 'rejected', label: { nl: 'Afgewezen', en: 'Rejected' } },
   { code: 'archived', label: { nl: 'Gearchiveerd', en: 'Archived' } },
 ] as const satisfies readonly Term<string>[];

@@ -2,12 +2,16 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Asset } from '@kwartier/shared';
 import { buildTestApp, clearAssets, countAssetRows, ensureDemoAreas } from '../helpers/app.ts';
-import { assetBody, badFields, createAsset } from '../helpers/fixtures.ts';
+import { assetBody, badFields, createAsset, testModerator } from '../helpers/fixtures.ts';
+import type { Agent } from '../helpers/auth.ts';
 
 let app: FastifyInstance;
+/** Writes need a signed-in person; a moderator's edits go live without another review. */
+let moderator: Agent;
 beforeAll(async () => {
   await ensureDemoAreas();
   app = await buildTestApp();
+  moderator = await testModerator(app);
 });
 afterAll(() => app.close());
 beforeEach(clearAssets);
@@ -28,14 +32,14 @@ describe('asset create, read, update, archive', () => {
   });
 
   it('answers 201 with a Location header', async () => {
-    const response = await app.inject({ method: 'POST', url: '/api/assets', payload: assetBody() });
+    const response = await moderator.inject({ method: 'POST', url: '/api/assets', payload: assetBody() });
     expect(response.statusCode).toBe(201);
     expect(response.headers.location).toBe(`/api/assets/${(response.json() as Asset).id}`);
   });
 
   it('updates only the fields sent, and moves the asset to another buurt when its location changes', async () => {
     const created = await createAsset(app);
-    const moved = await app.inject({
+    const moved = await moderator.inject({
       method: 'PATCH',
       url: `/api/assets/${created.id}`,
       // Amersfoort centre: another gemeente altogether.
@@ -51,14 +55,15 @@ describe('asset create, read, update, archive', () => {
     expect(Date.parse(asset.updatedAt)).toBeGreaterThan(Date.parse(created.updatedAt));
   });
 
-  it('archives an asset: it stays readable but leaves the public list', async () => {
+  it('archives an asset: it leaves the public list and stays readable for moderators', async () => {
     const created = await createAsset(app);
-    const archived = await app.inject({ method: 'POST', url: `/api/assets/${created.id}/archive` });
+    const archived = await moderator.inject({ method: 'POST', url: `/api/moderation/assets/${created.id}/archive` });
     expect(archived.statusCode).toBe(200);
     expect((archived.json() as Asset).status).toBe('archived');
     const list = await app.inject({ url: '/api/assets' });
     expect(list.json().total).toBe(0);
-    const archivedList = await app.inject({ url: '/api/assets?status=archived' });
+    expect((await app.inject({ url: `/api/assets/${created.id}` })).statusCode).toBe(404);
+    const archivedList = await moderator.inject({ url: '/api/assets?status=archived' });
     expect(archivedList.json().items.map((a: Asset) => a.id)).toEqual([created.id]);
   });
 
@@ -67,9 +72,9 @@ describe('asset create, read, update, archive', () => {
     for (const [method, url] of [
       ['GET', `/api/assets/${unknown}`],
       ['PATCH', `/api/assets/${unknown}`],
-      ['POST', `/api/assets/${unknown}/archive`],
+      ['POST', `/api/moderation/assets/${unknown}/archive`],
     ] as const) {
-      const response = await app.inject({ method, url, ...(method === 'PATCH' ? { payload: { name: 'Nieuw' } } : {}) });
+      const response = await moderator.inject({ method, url, ...(method === 'PATCH' ? { payload: { name: 'Nieuw' } } : {}) });
       expect(response.statusCode, `${method} ${url}`).toBe(404);
       expect(response.json().error.code).toBe('NOT_FOUND');
     }
@@ -77,11 +82,11 @@ describe('asset create, read, update, archive', () => {
   });
 
   it('refuses a category that belongs to another kind, on create and on update', async () => {
-    expect(badFields(await app.inject({ method: 'POST', url: '/api/assets', payload: assetBody({ category: 'huisarts' }) }))).toEqual([
+    expect(badFields(await moderator.inject({ method: 'POST', url: '/api/assets', payload: assetBody({ category: 'huisarts' }) }))).toEqual([
       'body.category',
     ]);
     const created = await createAsset(app);
-    const patched = await app.inject({ method: 'PATCH', url: `/api/assets/${created.id}`, payload: { kind: 'facility' } });
+    const patched = await moderator.inject({ method: 'PATCH', url: `/api/assets/${created.id}`, payload: { kind: 'facility' } });
     expect(badFields(patched)).toEqual(['body.category']);
     expect((await app.inject({ url: `/api/assets/${created.id}` })).json().kind).toBe('initiative');
   });
@@ -100,7 +105,7 @@ describe('asset create, read, update, archive', () => {
   it('re-reads the record count: a rejected write leaves nothing behind', async () => {
     await createAsset(app);
     const before = await countAssetRows();
-    const response = await app.inject({ method: 'POST', url: '/api/assets', payload: assetBody({ kind: 'spaceship' }) });
+    const response = await moderator.inject({ method: 'POST', url: '/api/assets', payload: assetBody({ kind: 'spaceship' }) });
     expect(response.statusCode).toBe(400);
     expect(await countAssetRows()).toBe(before);
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Asset, AssetPage } from '@kwartier/shared';
 import { buildTestApp, clearAssets, ensureDemoAreas } from '../helpers/app.ts';
-import { badFields, createAsset } from '../helpers/fixtures.ts';
+import { badFields, createAsset, testModerator } from '../helpers/fixtures.ts';
 
 let app: FastifyInstance;
 const ids: Record<string, string> = {};
@@ -28,24 +28,28 @@ beforeAll(async () => {
     description: '', kind: 'contact_point', category: 'wijkteam', name: 'Wijkteam Zuid', socialCapital: ['linking'], inclusionFeatures: ['easy_language'],
     targetGroups: ['multiple_problems'], characteristics: ['in_view', 'safety'], location: { type: 'Point', coordinates: [5.388, 52.1575] },
   });
-  await make('draftDoetinchem', {
-    kind: 'public_space', category: 'plein', name: 'Simonsplein', description: '', status: 'draft', socialCapital: ['bridging'], inclusionFeatures: [],
+  await make('pendingDoetinchem', {
+    kind: 'public_space', category: 'plein', name: 'Simonsplein', description: '', status: 'pending', socialCapital: ['bridging'], inclusionFeatures: [],
     targetGroups: ['everyone'], characteristics: ['safety'], location: { type: 'Point', coordinates: [6.2965, 51.9655] },
   });
 });
 afterAll(() => app.close());
 
-async function names(query: string): Promise<string[]> {
-  const response = await app.inject({ url: `/api/assets?${query}` });
+async function names(query: string, as: { inject: FastifyInstance['inject'] } = app): Promise<string[]> {
+  const response = await as.inject({ url: `/api/assets?${query}` });
   expect(response.statusCode, response.body).toBe(200);
   return (response.json() as AssetPage).items.map((asset) => Object.entries(ids).find(([, id]) => id === asset.id)?.[0] ?? asset.id).sort();
 }
 
 describe('asset list filters', () => {
-  it('lists published assets only, unless a status is asked for', async () => {
+  it('lists published assets only, unless a moderator asks for a status', async () => {
     expect(await names('')).toEqual(['libraryLeiden', 'peerGroupLeiden', 'wijkteamAmersfoort']);
-    expect(await names('status=draft')).toEqual(['draftDoetinchem']);
-    expect(await names('status=draft,published')).toHaveLength(4);
+    const moderator = await testModerator(app);
+    expect(await names('status=pending', moderator as never)).toEqual(['pendingDoetinchem']);
+    expect(await names('status=pending,published', moderator as never)).toHaveLength(4);
+    const refused = await app.inject({ url: '/api/assets?status=pending' });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error.fields).toEqual([{ field: 'query.status', message: expect.any(String) }]);
   });
 
   it.each([

@@ -17,7 +17,7 @@ describe('health, readiness and docs', () => {
   it('serves OpenAPI 3 for every route at /docs/json, and the docs page at /docs', async () => {
     const spec = (await app.inject({ url: '/docs/json' })).json();
     expect(spec.openapi).toMatch(/^3\./);
-    for (const route of ['/api/assets', '/api/assets/nearby', '/api/assets/{id}', '/api/assets/{id}/archive', '/api/areas', '/api/areas/{code}', '/api/areas/containing']) {
+    for (const route of ['/api/assets', '/api/assets/nearby', '/api/assets/{id}', '/api/assets/{id}/withdraw', '/api/moderation/assets/{id}/archive', '/api/auth/login', '/api/me/export', '/api/areas', '/api/areas/{code}', '/api/areas/containing']) {
       expect(Object.keys(spec.paths), route).toContain(route);
     }
     const nearbyParams = spec.paths['/api/assets/nearby'].get.parameters.map((p: { name: string }) => p.name);

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { type AssetPage, type Schedule, isOpenAt, localMoment } from '@kwartier/shared';
+import { type AssetPage, CONSENT_TEXTS, type Schedule, isOpenAt, localMoment } from '@kwartier/shared';
 import { buildTestApp, clearAssets, ensureDemoAreas } from '../helpers/app.ts';
-import { badFields, createAsset } from '../helpers/fixtures.ts';
+import { badFields, createAsset, testModerator } from '../helpers/fixtures.ts';
 
 const schedules: Record<string, Schedule> = {
   officeHours: { alwaysOpen: false, openingHours: [{ days: ['mo', 'tu', 'we', 'th', 'fr'], opens: '09:00', closes: '17:00' }], meetings: [] },
@@ -92,8 +92,8 @@ describe('open now, in Europe/Amsterdam time', () => {
   it('refuses a malformed moment and impossible schedules', async () => {
     expect(badFields(await app.inject({ url: '/api/assets?openAt=tuesday' }))).toEqual(['query.openAt']);
     expect(badFields(await app.inject({ url: '/api/assets?openNow=perhaps' }))).toEqual(['query.openNow']);
-    const base = { kind: 'contact_point', category: 'inloop', name: 'Inloop', location: { type: 'Point', coordinates: [4.49, 52.16] } };
-    const post = (schedule: unknown) => app.inject({ method: 'POST', url: '/api/assets', payload: { ...base, schedule } });
+    const base = { kind: 'contact_point', category: 'inloop', name: 'Inloop', location: { type: 'Point', coordinates: [4.49, 52.16] }, consent: { version: CONSENT_TEXTS.publish.version } };
+    const post = async (schedule: unknown) => (await testModerator(app)).inject({ method: 'POST', url: '/api/assets', payload: { ...base, schedule } });
     expect(badFields(await post({ openingHours: [{ days: ['mo'], opens: '17:00', closes: '09:00' }] }))).toEqual(['body.schedule.openingHours.0.closes']);
     expect(badFields(await post({ openingHours: [{ days: ['mo'], opens: '9:00', closes: '17:00' }] }))).toEqual(['body.schedule.openingHours.0.opens']);
     expect(badFields(await post({ meetings: [{ weekday: 'tu', starts: '14:00', ends: '16:00', recurrence: 'monthly' }] }))).toEqual(['body.schedule.meetings.0.weeksOfMonth']);

@@ -4,7 +4,7 @@ import distance from '@turf/distance';
 import { point } from '@turf/helpers';
 import type { Asset, AreaFeature } from '@kwartier/shared';
 import { buildTestApp, clearAssets, ensureDemoAreas } from '../helpers/app.ts';
-import { createAsset } from '../helpers/fixtures.ts';
+import { createAsset, testModerator } from '../helpers/fixtures.ts';
 
 let app: FastifyInstance;
 beforeAll(async () => {
@@ -85,18 +85,21 @@ describe("a resident's talent never shows where they live or how to reach them",
   it('keeps hiding the exact place after the location is changed', async () => {
     const created = await createAsset(app, talentBody);
     const elsewhere = { lon: 4.50111, lat: 52.16222 };
-    const moved = await app.inject({
+    const moved = await (await testModerator(app)).inject({
       method: 'PATCH', url: `/api/assets/${created.id}`,
       payload: { location: { type: 'Point', coordinates: [elsewhere.lon, elsewhere.lat] } },
     });
-    const asset = moved.json() as Asset;
+    expect(moved.statusCode).toBe(200);
+    const read = await app.inject({ url: `/api/assets/${created.id}` });
+    const asset = read.json() as Asset;
     expect(asset.location.coordinates).not.toEqual([elsewhere.lon, elsewhere.lat]);
-    expect(moved.body).not.toContain(String(elsewhere.lon));
+    expect(read.body).not.toContain(String(elsewhere.lon));
+    expect(await everythingPublic()).not.toContain(String(elsewhere.lon));
   });
 
   it('refuses to make a talent exact later on', async () => {
     const created = await createAsset(app, talentBody);
-    const response = await app.inject({ method: 'PATCH', url: `/api/assets/${created.id}`, payload: { precision: 'exact' } });
+    const response = await (await testModerator(app)).inject({ method: 'PATCH', url: `/api/assets/${created.id}`, payload: { precision: 'exact' } });
     expect(response.statusCode).toBe(400);
     expect(response.json().error.fields).toEqual([{ field: 'body.precision', message: expect.any(String) }]);
   });
@@ -116,7 +119,7 @@ describe("a resident's talent never shows where they live or how to reach them",
 
   it('keeps a talent a talent, so that a change of kind cannot publish its home or contact details', async () => {
     const created = await createAsset(app, talentBody);
-    const changed = await app.inject({
+    const changed = await (await testModerator(app)).inject({
       method: 'PATCH', url: `/api/assets/${created.id}`,
       payload: { kind: 'initiative', category: 'buurtcirkel', precision: 'exact' },
     });

@@ -38,7 +38,7 @@ beforeAll(async () => {
       location: { type: 'Point', coordinates: [leiden.lon + dx!, leiden.lat + dy!] },
     });
   }
-  await createAsset(app, { name: 'Concept', status: 'draft', location: { type: 'Point', coordinates: [leiden.lon, leiden.lat] } });
+  await createAsset(app, { name: 'Concept', status: 'pending', location: { type: 'Point', coordinates: [leiden.lon, leiden.lat] } });
   talent = await createAsset(app, { kind: 'talent', category: 'klussen', name: 'Klussen', location: { type: 'Point', coordinates: home } });
 });
 afterAll(() => app.close());

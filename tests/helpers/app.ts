@@ -22,8 +22,12 @@ const quietLog = { info: () => {}, error: (obj: object, msg: string) => console.
 
 export const testConfig = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
 
-export async function buildTestApp(options: { now?: () => Date } = {}): Promise<FastifyInstance> {
-  const app = await buildApp(testConfig, { database: await testDatabase(), ...options });
+export async function buildTestApp(
+  options: { now?: () => Date; env?: Record<string, string>; logStream?: NodeJS.WritableStream } = {},
+): Promise<FastifyInstance> {
+  const { env, ...appOptions } = options;
+  const config = env ? loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env }) : testConfig;
+  const app = await buildApp(config, { database: await testDatabase(), ...appOptions });
   await app.ready();
   return app;
 }
@@ -42,7 +46,7 @@ export async function ensureDemoAreas(): Promise<void> {
 /** Every test starts from no assets. */
 export async function clearAssets(): Promise<void> {
   const { db } = await testDatabase();
-  await sql`TRUNCATE assets`.execute(db);
+  await sql`TRUNCATE assets CASCADE`.execute(db);
 }
 
 export async function countAssetRows(): Promise<number> {

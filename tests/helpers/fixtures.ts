@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
-import type { Asset } from '@kwartier/shared';
+import { type Asset, CONSENT_TEXTS } from '@kwartier/shared';
+import { type Agent, signedIn } from './auth.ts';
 
 /** A valid asset body; tests change what they are about. */
 export function assetBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -15,14 +16,42 @@ export function assetBody(overrides: Record<string, unknown> = {}): Record<strin
     characteristics: ['open_attitude'],
     location: { type: 'Point', coordinates: [4.4921, 52.1612] },
     address: { street: 'Breestraat', houseNumber: '12', postcode: '2311CS', city: 'Leiden' },
+    consent: { version: CONSENT_TEXTS.publish.version },
     ...overrides,
   };
 }
 
+const moderators = new WeakMap<FastifyInstance, Promise<Agent>>();
+
+/** One moderator per app, who submits and approves the assets tests need on the map. */
+export function testModerator(app: FastifyInstance): Promise<Agent> {
+  let moderator = moderators.get(app);
+  if (!moderator) {
+    moderator = signedIn(app, ['moderator'], 'fixture-moderator');
+    moderators.set(app, moderator);
+  }
+  return moderator;
+}
+
+/**
+ * An asset the way one gets on the map: submitted, then approved by a moderator. With
+ * `status: 'pending'` it is left in the queue; 'archived' and 'rejected' are moderators'
+ * decisions too. Returns it as a moderator sees it through the public read.
+ */
 export async function createAsset(app: FastifyInstance, overrides: Record<string, unknown> = {}): Promise<Asset> {
-  const response = await app.inject({ method: 'POST', url: '/api/assets', payload: assetBody(overrides) });
+  const { status = 'published', ...fields } = overrides;
+  const moderator = await testModerator(app);
+  const response = await moderator.inject({ method: 'POST', url: '/api/assets', payload: assetBody(fields) });
   expect(response.statusCode, response.body).toBe(201);
-  return response.json() as Asset;
+  const { id } = response.json() as { id: string };
+  const decision = { published: 'approve', archived: 'archive', rejected: 'reject' }[status as string];
+  if (decision) {
+    const decided = await moderator.inject({ method: 'POST', url: `/api/moderation/assets/${id}/${decision}`, payload: { message: 'Gezien door de test' } });
+    expect(decided.statusCode, decided.body).toBe(200);
+  } else {
+    expect(status).toBe('pending');
+  }
+  return (await moderator.inject({ url: `/api/assets/${id}` })).json() as Asset;
 }
 
 /** Field names from a 400 answer, e.g. ['body.location.coordinates.1']. */

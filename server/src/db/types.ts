@@ -54,11 +54,106 @@ export interface AssetsTable {
   is_sample: Generated<boolean>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  owner_id: string | null;
+  share_contact_with_professionals: Generated<boolean>;
+  moderation_message: string | null;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  display_name: string;
+  password_hash: string;
+  roles: Generated<string[]>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  last_login_at: Date | null;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: Timestamp;
+  expires_at: Date;
+}
+
+export interface PasswordResetsTable {
+  token_hash: string;
+  user_id: string;
+  created_at: Timestamp;
+  expires_at: Date;
+  used_at: Date | null;
+}
+
+export interface AssetVersionsTable {
+  asset_id: string;
+  version: number;
+  action: string;
+  actor_id: string | null;
+  changes: Json<Record<string, { from: unknown; to: unknown }>>;
+  message: string | null;
+  created_at: Timestamp;
+}
+
+export interface AssetReportsTable {
+  id: Generated<string>;
+  asset_id: string;
+  reporter_id: string | null;
+  reporter_key: string;
+  reason: string;
+  message: string | null;
+  created_at: Timestamp;
+  resolved_at: Date | null;
+}
+
+export interface ContactRequestsTable {
+  id: Generated<string>;
+  asset_id: string;
+  requester_id: string;
+  message: string;
+  status: Generated<string>;
+  created_at: Timestamp;
+  decided_at: Date | null;
+}
+
+export interface ConsentsTable {
+  id: Generated<number>;
+  user_id: string;
+  purpose: string;
+  wording_version: string;
+  subject_id: string | null;
+  given_at: Timestamp;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: Timestamp;
+  action: string;
+  outcome: 'success' | 'failure' | 'denied';
+  actor_id: string | null;
+  target_type: string | null;
+  target_id: string | null;
+  details: Json<Record<string, unknown>>;
+}
+
+export interface AppSecretsTable {
+  name: string;
+  value: string;
 }
 
 export interface DB {
   areas: AreasTable;
   assets: AssetsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  password_resets: PasswordResetsTable;
+  asset_versions: AssetVersionsTable;
+  asset_reports: AssetReportsTable;
+  contact_requests: ContactRequestsTable;
+  consents: ConsentsTable;
+  audit_log: AuditLogTable;
+  app_secrets: AppSecretsTable;
 }
 
 export type AreaRow = Selectable<AreasTable>;
@@ -66,3 +161,4 @@ export type NewAreaRow = Insertable<AreasTable>;
 export type AssetRow = Selectable<AssetsTable>;
 export type NewAssetRow = Insertable<AssetsTable>;
 export type AssetRowUpdate = Updateable<AssetsTable>;
+export type UserRow = Selectable<UsersTable>;

@@ -15,10 +15,16 @@ export const docsPlugin = fp(
           description:
             'Kwartier: the social map and asset map (ABCD) for een buurt voor iedereen. ' +
             'Assets (facilities, associations, initiatives, talents, businesses, contact points, public spaces) ' +
-            'and CBS areas (gemeente, wijk, buurt). Area data: Bron: CBS, Kadaster (CC BY 4.0).',
+            'and CBS areas (gemeente, wijk, buurt). Area data: Bron: CBS, Kadaster (CC BY 4.0). ' +
+            'Signing in sets an HttpOnly session cookie; every POST, PATCH, PUT and DELETE made with it must send the ' +
+            'session\'s CSRF token (from GET /api/auth/session) in the x-csrf-token header.',
         },
         tags: [
           { name: 'assets', description: 'Hulpbronnen: what helps people in a buurt' },
+          { name: 'contributions', description: 'Submitting and editing entries, reports and contact requests (signed in)' },
+          { name: 'moderation', description: 'The moderation queue and decisions (moderators)' },
+          { name: 'accounts', description: 'Sign-up, sign-in, password reset, one’s own data' },
+          { name: 'admin', description: 'Roles and the audit log (admins)' },
           { name: 'areas', description: 'CBS gemeenten, wijken and buurten' },
           { name: 'tiles', description: 'Vector tiles for the map' },
           { name: 'health', description: 'Liveness and readiness' },

@@ -54,7 +54,7 @@ function send(reply: FastifyReply, request: FastifyRequest, status: number, code
   return reply.status(status).type('application/json; charset=utf-8').send(body);
 }
 
-const CLIENT_ERROR_CODES: Record<number, ErrorCode> = { 403: 'FORBIDDEN', 404: 'NOT_FOUND', 413: 'PAYLOAD_TOO_LARGE', 414: 'URI_TOO_LONG', 415: 'UNSUPPORTED_MEDIA_TYPE' };
+const CLIENT_ERROR_CODES: Record<number, ErrorCode> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 429: 'RATE_LIMITED', 404: 'NOT_FOUND', 413: 'PAYLOAD_TOO_LARGE', 414: 'URI_TOO_LONG', 415: 'UNSUPPORTED_MEDIA_TYPE' };
 
 /**
  * Fastify's own client errors (malformed JSON, an empty body, a bad URL): their messages are

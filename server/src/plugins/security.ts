@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import helmet from '@fastify/helmet';
 import type { FieldError } from '@kwartier/shared';
 import { invalid } from '../lib/errors.ts';
 
@@ -35,12 +36,46 @@ function unstorableInput(root: unknown, rootPath: string): FieldError[] {
 }
 
 /**
- * Input that no schema can express. A NUL or a lone surrogate in a string passes every zod
- * check and then fails in the database as a 500; here it is a 400 that names the field, on
- * every route.
+ * The Content-Security-Policy for the web app and the API docs. MapLibre runs its worker from
+ * a blob and draws icons from data URLs; a configured basemap may load tiles, glyphs and
+ * sprites from any https host its style names, so only then are https hosts allowed.
  */
-export const securityPlugin = fp(
-  async (app) => {
+function contentSecurityPolicy(externalBasemap: boolean) {
+  const remote = externalBasemap ? ['https:'] : [];
+  return {
+    directives: {
+      'default-src': ["'self'"],
+      'script-src': ["'self'"],
+      // React and MapLibre set element styles; the API docs page has inline styles.
+      'style-src': ["'self'", "'unsafe-inline'"],
+      'img-src': ["'self'", 'data:', 'blob:', ...remote],
+      'font-src': ["'self'", 'data:', ...remote],
+      'connect-src': ["'self'", ...remote],
+      'worker-src': ["'self'", 'blob:'],
+      'child-src': ["'self'", 'blob:'],
+      'object-src': ["'none'"],
+      'base-uri': ["'self'"],
+      'form-action': ["'self'"],
+      'frame-ancestors': ["'none'"],
+    },
+  };
+}
+
+/**
+ * Security headers (helmet), and input that no schema can express. A NUL or a lone surrogate
+ * in a string passes every zod check and then fails in the database as a 500; here it is a
+ * 400 that names the field, on every route.
+ */
+export const securityPlugin = fp<{ externalBasemap: boolean }>(
+  async (app, { externalBasemap }) => {
+    await app.register(helmet, {
+      contentSecurityPolicy: contentSecurityPolicy(externalBasemap),
+      // Tiles and the API are read by this site only; an embed (a later issue) opts in per route.
+      crossOriginResourcePolicy: { policy: 'same-origin' },
+      // HSTS only where the site is served over TLS; over plain http browsers ignore it anyway.
+      strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: false },
+    });
+
     app.addHook('preValidation', async (request) => {
       const problems = [
         ...unstorableInput(request.params, 'params'),

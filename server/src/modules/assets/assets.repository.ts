@@ -46,6 +46,16 @@ export type AssetRecord = {
   wijk_name: string | null;
   gemeente_code: string | null;
   gemeente_name: string | null;
+  owner_id: string | null;
+  share_contact_with_professionals: boolean;
+};
+
+/** An entry as its author and moderators see it: with its exact place and moderation state. */
+export type ManagedAssetRecord = AssetRecord & {
+  exact_lon: number;
+  exact_lat: number;
+  moderation_message: string | null;
+  open_reports: number;
 };
 
 export type AssetFilterInput = Omit<AssetFilters, 'openNow' | 'openAt'> & { openAt?: LocalMoment };
@@ -92,6 +102,23 @@ function selectAsset(db: Db) {
     areaName(eb, eb.ref('assets.wijk_code')).as('wijk_name'),
     'assets.gemeente_code',
     areaName(eb, eb.ref('assets.gemeente_code')).as('gemeente_name'),
+    'assets.owner_id',
+    'assets.share_contact_with_professionals',
+  ]);
+}
+
+/** The whole entry, exact location included: only for its author and moderators. */
+function selectManagedAsset(db: Db) {
+  return selectAsset(db).select((eb) => [
+    lonOf(eb.ref('assets.geom')).as('exact_lon'),
+    latOf(eb.ref('assets.geom')).as('exact_lat'),
+    'assets.moderation_message',
+    eb
+      .selectFrom('asset_reports')
+      .select((rb) => rb.fn.countAll<number>().as('n'))
+      .whereRef('asset_reports.asset_id', '=', 'assets.id')
+      .where('asset_reports.resolved_at', 'is', null)
+      .as('open_reports'),
   ]);
 }
 
@@ -166,14 +193,72 @@ export async function findAssetById(db: Db, id: string): Promise<AssetRecord | u
   return (await selectAsset(db).where('assets.id', '=', id).executeTakeFirst()) as AssetRecord | undefined;
 }
 
-/** Kind and precision of an asset, for the checks an update needs; locked for the update. */
-export async function findAssetForUpdate(db: Transaction<DB>, id: string) {
-  return db
-    .selectFrom('assets')
-    .select(['id', 'kind', 'category', 'precision'])
-    .where('id', '=', id)
-    .forUpdate()
-    .executeTakeFirst();
+export async function findManagedAssetById(db: Db, id: string): Promise<ManagedAssetRecord | undefined> {
+  const row = await selectManagedAsset(db).where('assets.id', '=', id).executeTakeFirst();
+  return row ? withCount(row as ManagedAssetRecord) : undefined;
+}
+
+/** The whole entry, locked until the transaction ends: every change reads it first. */
+export async function findManagedAssetForUpdate(db: Transaction<DB>, id: string): Promise<ManagedAssetRecord | undefined> {
+  // FOR UPDATE cannot lock through the aggregate in the select list; lock the row first.
+  const locked = await db.selectFrom('assets').select('id').where('id', '=', id).forUpdate().executeTakeFirst();
+  return locked ? findManagedAssetById(db, id) : undefined;
+}
+
+const withCount = (row: ManagedAssetRecord): ManagedAssetRecord => ({ ...row, open_reports: Number(row.open_reports ?? 0) });
+
+export type ManagedFilter = {
+  ownerId?: string;
+  status?: readonly string[];
+  kind?: string;
+  area?: string;
+  q?: string;
+  reported?: boolean;
+};
+
+/** Entries for their author (by owner) or for the moderation queue (oldest first). */
+export async function listManagedAssets(
+  db: Db,
+  filter: ManagedFilter,
+  page: { limit: number; offset: number },
+): Promise<{ rows: ManagedAssetRecord[]; total: number }> {
+  const apply = <O>(query: SelectQueryBuilder<DB, 'assets', O>) => {
+    let q = query;
+    if (filter.ownerId) q = q.where('assets.owner_id', '=', filter.ownerId);
+    if (filter.status) q = q.where('assets.status', 'in', filter.status as string[]);
+    if (filter.kind) q = q.where('assets.kind', '=', filter.kind);
+    if (filter.area) {
+      const code = filter.area;
+      q = q.where((eb) => eb.or([eb('assets.buurt_code', '=', code), eb('assets.wijk_code', '=', code), eb('assets.gemeente_code', '=', code)]));
+    }
+    if (filter.q) {
+      const pattern = containsPattern(filter.q);
+      q = q.where((eb) => eb.or([eb('assets.name', 'ilike', pattern), eb('assets.description', 'ilike', pattern)]));
+    }
+    if (filter.reported !== undefined) {
+      const open = sql<boolean>`EXISTS (SELECT 1 FROM asset_reports r WHERE r.asset_id = assets.id AND r.resolved_at IS NULL)`;
+      q = q.where(filter.reported ? open : sql<boolean>`NOT ${open}`);
+    }
+    return q;
+  };
+  const rows = await apply(selectManagedAsset(db))
+    .orderBy(filter.ownerId ? sql`assets.updated_at DESC` : sql`assets.updated_at ASC`)
+    .orderBy('assets.id')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+  const { total } = await apply(db.selectFrom('assets')).select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  return { rows: (rows as ManagedAssetRecord[]).map(withCount), total: Number(total) };
+}
+
+/** Every entry a person owns, whole, for their data download. */
+export async function findAssetsByOwner(db: Db, ownerId: string): Promise<ManagedAssetRecord[]> {
+  return (await listManagedAssets(db, { ownerId }, { limit: 100_000, offset: 0 })).rows;
+}
+
+export async function deleteAssetsByOwner(db: Db, ownerId: string): Promise<number> {
+  const result = await db.deleteFrom('assets').where('owner_id', '=', ownerId).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 export async function listAssets(

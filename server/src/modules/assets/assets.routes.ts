@@ -1,12 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
   ApiErrorSchema,
-  AssetCreateSchema,
   AssetIdParamsSchema,
   AssetListQuerySchema,
   AssetPageSchema,
   AssetSchema,
-  AssetUpdateSchema,
   NearbyQuerySchema,
   NearbyResultSchema,
 } from '@kwartier/shared';
@@ -16,7 +14,7 @@ export type AssetRoutesOptions = { now: () => Date };
 
 const filterHelp =
   'Filters combine with AND. Within one filter any value matches (repeat the parameter or separate values with commas), ' +
-  'except `inclusion`, where every feature named must be present. Without `status`, only published assets are listed.';
+  'except `inclusion`, where every feature named must be present. Without `status`, only published assets are listed; other statuses are for moderators.';
 
 export const assetRoutes: FastifyPluginAsyncZod<AssetRoutesOptions> = async (app, { now }) => {
   app.get('/api/assets', {
@@ -25,9 +23,9 @@ export const assetRoutes: FastifyPluginAsyncZod<AssetRoutesOptions> = async (app
       summary: 'List assets with filters',
       description: filterHelp,
       querystring: AssetListQuerySchema,
-      response: { 200: AssetPageSchema, 400: ApiErrorSchema },
+      response: { 200: AssetPageSchema, 400: ApiErrorSchema, 403: ApiErrorSchema },
     },
-    handler: async (request) => service.listAssets(app.db, request.query, now()),
+    handler: async (request) => service.listAssets(app.db, request.query, now(), request.viewer),
   });
 
   app.get('/api/assets/nearby', {
@@ -36,52 +34,19 @@ export const assetRoutes: FastifyPluginAsyncZod<AssetRoutesOptions> = async (app
       summary: 'Assets near a point, nearest first, with distances in metres',
       description: `${filterHelp} \`openNow\` and \`openAt\` are evaluated in Europe/Amsterdam time.`,
       querystring: NearbyQuerySchema,
-      response: { 200: NearbyResultSchema, 400: ApiErrorSchema },
+      response: { 200: NearbyResultSchema, 400: ApiErrorSchema, 403: ApiErrorSchema },
     },
-    handler: async (request) => service.nearbyAssets(app.db, request.query, now()),
+    handler: async (request) => service.nearbyAssets(app.db, request.query, now(), request.viewer),
   });
 
   app.get('/api/assets/:id', {
     schema: {
       tags: ['assets'],
       summary: 'One asset',
+      description: 'A published asset, as the public sees it. Its author and moderators also find it while it is not published.',
       params: AssetIdParamsSchema,
       response: { 200: AssetSchema, 400: ApiErrorSchema, 404: ApiErrorSchema },
     },
-    handler: async (request) => service.getAsset(app.db, request.params.id),
-  });
-
-  app.post('/api/assets', {
-    schema: {
-      tags: ['assets'],
-      summary: 'Create an asset',
-      body: AssetCreateSchema,
-      response: { 201: AssetSchema, 400: ApiErrorSchema },
-    },
-    handler: async (request, reply) => {
-      const asset = await service.createAsset(app.db, request.body);
-      return reply.status(201).header('location', `/api/assets/${asset.id}`).send(asset);
-    },
-  });
-
-  app.patch('/api/assets/:id', {
-    schema: {
-      tags: ['assets'],
-      summary: 'Change an asset: send only the fields that change',
-      params: AssetIdParamsSchema,
-      body: AssetUpdateSchema,
-      response: { 200: AssetSchema, 400: ApiErrorSchema, 404: ApiErrorSchema },
-    },
-    handler: async (request) => service.updateAsset(app.db, request.params.id, request.body),
-  });
-
-  app.post('/api/assets/:id/archive', {
-    schema: {
-      tags: ['assets'],
-      summary: 'Archive an asset: it leaves the map but is kept',
-      params: AssetIdParamsSchema,
-      response: { 200: AssetSchema, 400: ApiErrorSchema, 404: ApiErrorSchema },
-    },
-    handler: async (request) => service.archiveAsset(app.db, request.params.id),
+    handler: async (request) => service.getAsset(app.db, request.params.id, request.viewer),
   });
 };

@@ -7,22 +7,24 @@ import {
   type Provenance,
   type AssetListQuery,
   type AssetPage,
+  type AssetStatus,
   type AssetUpdate,
   type Contact,
+  type ManagedAsset,
   type NearbyAsset,
   type NearbyQuery,
   type Schedule,
-  categoryFitsKind,
+  can,
   localMoment,
   roundCoordinate,
-  talentIsNotExact,
 } from '@kwartier/shared';
 import type { DB, NewAssetRow, AssetRowUpdate } from '../../db/types.ts';
 import { jsonb, textArray } from '../../db/json.ts';
 import { pointFromLonLat } from '../../db/spatial.ts';
-import { invalid, notFound } from '../../lib/errors.ts';
+import { AppError, notFound } from '../../lib/errors.ts';
+import type { Viewer } from '../../plugins/auth.ts';
 import * as repository from './assets.repository.ts';
-import type { AssetFilterInput, AssetRecord, NearbyRecord } from './assets.repository.ts';
+import type { AssetFilterInput, AssetRecord, ManagedAssetRecord, NearbyRecord } from './assets.repository.ts';
 
 /** Whether the public may see exactly where an asset is. Talents never; others by precision. */
 function isExactInPublic(record: { kind: string; precision: string }): boolean {
@@ -55,7 +57,18 @@ function areaRef(code: string | null, name: string | null) {
   return code === null ? null : { code, name: name ?? code };
 }
 
-export function assetRecordToAsset(record: AssetRecord): Asset {
+/**
+ * How someone may reach an asset, as this viewer may see it: the public contact, or the whole
+ * contact when the resident chose to share it with professionals and the viewer is one.
+ */
+function contactFor(record: AssetRecord, viewer: Viewer | null): Contact {
+  const contact = record.contact as Contact;
+  if (record.share_contact_with_professionals && can(viewer?.roles, 'seeSharedWithProfessionals')) return contact;
+  return publicContact(record, contact);
+}
+
+/** An asset as anyone may see it: its public location, address and contact, never its exact place. */
+export function assetRecordToAsset(record: AssetRecord, viewer: Viewer | null = null): Asset {
   return {
     id: record.id,
     kind: record.kind as Asset['kind'],
@@ -68,7 +81,7 @@ export function assetRecordToAsset(record: AssetRecord): Asset {
     languages: record.languages,
     characteristics: record.characteristics as Asset['characteristics'],
     schedule: record.schedule as Schedule,
-    contact: publicContact(record, record.contact as Contact),
+    contact: contactFor(record, viewer),
     asks: record.asks as Asset['asks'],
     offers: record.offers as Asset['offers'],
     location: { type: 'Point', coordinates: [roundCoordinate(record.public_lon), roundCoordinate(record.public_lat)] },
@@ -84,14 +97,32 @@ export function assetRecordToAsset(record: AssetRecord): Asset {
   };
 }
 
-function nearbyRecordToAsset(record: NearbyRecord): NearbyAsset {
-  return { ...assetRecordToAsset(record), distanceMeters: Math.round(record.distance_meters * 10) / 10 };
+/** The whole entry, for its author and moderators only: exact place, full address and contact. */
+export function managedRecordToAsset(record: ManagedAssetRecord): ManagedAsset {
+  return {
+    ...assetRecordToAsset(record),
+    contact: record.contact as Contact,
+    address: record.address as Address,
+    exactLocation: { type: 'Point', coordinates: [record.exact_lon, record.exact_lat] },
+    ownerId: record.owner_id,
+    shareContactWithProfessionals: record.share_contact_with_professionals,
+    moderationMessage: record.moderation_message,
+    openReports: record.open_reports,
+  };
 }
 
-/** What the API writes as provenance: a client cannot claim to be an import or a sample. */
+function nearbyRecordToAsset(record: NearbyRecord, viewer: Viewer | null): NearbyAsset {
+  return { ...assetRecordToAsset(record, viewer), distanceMeters: Math.round(record.distance_meters * 10) / 10 };
+}
+
+/** What a submission through the API records as its provenance. */
 export const API_PROVENANCE: Provenance = { source: 'api', isSample: false };
 
-export function assetCreateToRow(input: AssetCreate, provenance: Provenance): NewAssetRow {
+/** The stored row of a new asset: its fields, plus what Kwartier sets (status, owner, provenance). */
+export function assetFieldsToRow(
+  input: Omit<AssetCreate, 'consent'>,
+  meta: { status: AssetStatus; ownerId: string | null; provenance: Provenance },
+): NewAssetRow {
   const [lon, lat] = input.location.coordinates;
   return {
     kind: input.kind,
@@ -110,14 +141,16 @@ export function assetCreateToRow(input: AssetCreate, provenance: Provenance): Ne
     address: jsonb(input.address),
     geom: pointFromLonLat(lon, lat),
     precision: input.precision,
-    status: input.status,
-    source: provenance.source,
-    source_id: provenance.sourceId ?? null,
-    is_sample: provenance.isSample,
+    share_contact_with_professionals: input.shareContactWithProfessionals,
+    status: meta.status,
+    owner_id: meta.ownerId,
+    source: meta.provenance.source,
+    source_id: meta.provenance.sourceId ?? null,
+    is_sample: meta.provenance.isSample,
   } as NewAssetRow;
 }
 
-function assetUpdateToRow(patch: AssetUpdate): AssetRowUpdate {
+export function assetUpdateToRow(patch: AssetUpdate): AssetRowUpdate {
   const row: Record<string, unknown> = {};
   if (patch.kind !== undefined) row.kind = patch.kind;
   if (patch.category !== undefined) row.category = patch.category;
@@ -135,7 +168,7 @@ function assetUpdateToRow(patch: AssetUpdate): AssetRowUpdate {
   if (patch.address !== undefined) row.address = jsonb(patch.address);
   if (patch.location !== undefined) row.geom = pointFromLonLat(...patch.location.coordinates);
   if (patch.precision !== undefined) row.precision = patch.precision;
-  if (patch.status !== undefined) row.status = patch.status;
+  if (patch.shareContactWithProfessionals !== undefined) row.share_contact_with_professionals = patch.shareContactWithProfessionals;
   return row as AssetRowUpdate;
 }
 
@@ -149,68 +182,44 @@ export function toFilterInput(query: Omit<AssetListQuery, 'limit' | 'offset' | '
   return { ...rest, ...(moment ? { openAt: moment } : {}) };
 }
 
-// The service functions below are the only way in for writes: the accounts and moderation of
-// a later issue guard them here, in one place, whatever route or import calls them.
+export const assetImportToRow = (asset: AssetImport): NewAssetRow =>
+  assetFieldsToRow(asset, { status: asset.status, ownerId: null, provenance: asset });
 
-export const assetImportToRow = (asset: AssetImport): NewAssetRow => assetCreateToRow(asset, asset);
-
-export async function createAsset(db: Kysely<DB>, input: AssetCreate, provenance: Provenance = API_PROVENANCE): Promise<Asset> {
-  return db.transaction().execute(async (trx) => {
-    const id = await repository.insertAsset(trx, assetCreateToRow(input, provenance));
-    const record = await repository.findAssetById(trx, id);
-    if (!record) throw notFound('Asset');
-    return assetRecordToAsset(record);
-  });
+/**
+ * Only moderators may list entries that are not published; anyone else asking for another
+ * status is told so, rather than silently shown the published ones.
+ */
+function checkStatusFilter(status: readonly string[] | undefined, viewer: Viewer | null): void {
+  if (status === undefined || status.every((value) => value === 'published')) return;
+  if (!can(viewer?.roles, 'moderate')) {
+    throw new AppError('FORBIDDEN', 403, 'Only moderators may list entries that are not published', [
+      { field: 'query.status', message: 'only moderators may ask for statuses other than published' },
+    ]);
+  }
 }
 
-export async function getAsset(db: Kysely<DB>, id: string): Promise<Asset> {
+/**
+ * One asset as the public sees it. An entry that is not published is found only by its author
+ * and by moderators; to anyone else it does not exist.
+ */
+export async function getAsset(db: Kysely<DB>, id: string, viewer: Viewer | null): Promise<Asset> {
   const record = await repository.findAssetById(db, id);
   if (!record) throw notFound('Asset');
-  return assetRecordToAsset(record);
+  const mayManage = viewer !== null && (record.owner_id === viewer.id || can(viewer.roles, 'moderate'));
+  if (record.status !== 'published' && !mayManage) throw notFound('Asset');
+  return assetRecordToAsset(record, viewer);
 }
 
-export async function updateAsset(db: Kysely<DB>, id: string, patch: AssetUpdate): Promise<Asset> {
-  return db.transaction().execute(async (trx) => {
-    const current = await repository.findAssetForUpdate(trx, id);
-    if (!current) throw notFound('Asset');
-    const merged = {
-      kind: patch.kind ?? current.kind,
-      category: patch.category ?? current.category,
-      precision: patch.precision ?? current.precision,
-    };
-    const problems = [];
-    if (!categoryFitsKind(merged)) {
-      problems.push({ field: 'body.category', message: `category ${merged.category} does not belong to kind ${merged.kind}` });
-    }
-    if (current.kind === 'talent' && merged.kind !== 'talent') {
-      // A talent was given, with its home and contact details, on the promise that they stay
-      // private; turning it into another kind would publish them.
-      problems.push({ field: 'body.kind', message: 'a talent stays a talent; add the initiative as a new entry instead' });
-    }
-    if (!talentIsNotExact(merged)) {
-      problems.push({ field: 'body.precision', message: "a talent's location is shown at street or buurt precision, never exact" });
-    }
-    if (problems.length > 0) throw invalid(problems);
-    await repository.updateAsset(trx, id, assetUpdateToRow(patch));
-    const record = await repository.findAssetById(trx, id);
-    if (!record) throw notFound('Asset');
-    return assetRecordToAsset(record);
-  });
-}
-
-/** Archiving keeps the asset and its history; it only leaves the public map. */
-export async function archiveAsset(db: Kysely<DB>, id: string): Promise<Asset> {
-  return updateAsset(db, id, { status: 'archived' });
-}
-
-export async function listAssets(db: Kysely<DB>, query: AssetListQuery, now: Date): Promise<AssetPage> {
+export async function listAssets(db: Kysely<DB>, query: AssetListQuery, now: Date, viewer: Viewer | null): Promise<AssetPage> {
   const { limit, offset, ...filters } = query;
+  checkStatusFilter(filters.status, viewer);
   const { rows, total } = await repository.listAssets(db, toFilterInput(filters, now), { limit, offset });
-  return { items: rows.map(assetRecordToAsset), total, limit, offset };
+  return { items: rows.map((row) => assetRecordToAsset(row, viewer)), total, limit, offset };
 }
 
-export async function nearbyAssets(db: Kysely<DB>, query: NearbyQuery, now: Date) {
+export async function nearbyAssets(db: Kysely<DB>, query: NearbyQuery, now: Date, viewer: Viewer | null) {
   const { lat, lon, radius, limit, offset, ...filters } = query;
+  checkStatusFilter(filters.status, viewer);
   const { rows, total } = await repository.nearbyAssets(db, { lon, lat }, radius, toFilterInput(filters, now), { limit, offset });
-  return { items: rows.map(nearbyRecordToAsset), total, limit, offset, center: { lat, lon }, radius };
+  return { items: rows.map((row) => nearbyRecordToAsset(row, viewer)), total, limit, offset, center: { lat, lon }, radius };
 }

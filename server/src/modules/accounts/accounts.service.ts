@@ -1,0 +1,211 @@
+import type { Kysely } from 'kysely';
+import type { Login, Role, Signup, User } from '@kwartier/shared';
+import type { DB, UserRow } from '../../db/types.ts';
+import { AppError, invalid, notFound } from '../../lib/errors.ts';
+import type { Mailer } from '../../lib/mailer.ts';
+import { hashToken, newToken } from '../../lib/tokens.ts';
+import { SESSION_DAYS, type Viewer } from '../../plugins/auth.ts';
+import { deleteAssetsByOwner, findAssetsByOwner } from '../assets/assets.repository.ts';
+import { managedRecordToAsset } from '../assets/assets.service.ts';
+import { forgetActor, recordAudit } from '../audit/audit.repository.ts';
+import { anonymiseReportsBy, contactRequestsOf, listVersions, reportsBy } from '../contributions/contributions.repository.ts';
+import { hashPassword, verifyAgainstDecoy, verifyPassword } from './password.ts';
+import * as repository from './accounts.repository.ts';
+
+const RESET_MINUTES = 60;
+
+export function userRowToUser(row: UserRow): User {
+  return {
+    id: row.id,
+    email: row.email,
+    displayName: row.display_name,
+    roles: row.roles as Role[],
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+/** A new session: the token goes into the cookie, its hash into the database. */
+export async function startSession(db: Kysely<DB>, userId: string): Promise<{ token: string; csrfToken: string }> {
+  const token = newToken();
+  const csrfToken = newToken();
+  await repository.insertSession(db, {
+    tokenHash: hashToken(token),
+    userId,
+    csrfToken,
+    expiresAt: new Date(Date.now() + SESSION_DAYS * 24 * 3600 * 1000),
+  });
+  return { token, csrfToken };
+}
+
+export async function endSession(db: Kysely<DB>, tokenHash: string): Promise<void> {
+  await repository.deleteSession(db, tokenHash);
+}
+
+/** Creates an account; everyone starts as a resident, and admins grant other roles. */
+export async function createUser(db: Kysely<DB>, input: Signup, roles: Role[] = ['resident']): Promise<User> {
+  const passwordHash = await hashPassword(input.password);
+  const existing = await repository.findUserByEmail(db, input.email);
+  if (existing) {
+    throw new AppError('CONFLICT', 409, 'An account with this e-mail address exists already; sign in or reset the password', [
+      { field: 'body.email', message: 'already has an account' },
+    ]);
+  }
+  const row = await repository.insertUser(db, { email: input.email, displayName: input.displayName, passwordHash, roles });
+  await recordAudit(db, { action: 'account.created', outcome: 'success', actorId: row.id, targetType: 'user', targetId: row.id });
+  return userRowToUser(row);
+}
+
+/**
+ * Checks an e-mail address and password. Unknown addresses take as long as wrong passwords
+ * and get the same answer, so that sign-in does not tell who has an account.
+ */
+export async function login(db: Kysely<DB>, input: Login): Promise<User> {
+  const row = await repository.findUserByEmail(db, input.email);
+  const valid = row ? await verifyPassword(input.password, row.password_hash) : await verifyAgainstDecoy(input.password);
+  if (!row || !valid) {
+    await recordAudit(db, {
+      action: 'login',
+      outcome: 'failure',
+      actorId: row?.id ?? null,
+      details: { reason: row ? 'wrong_password' : 'unknown_account' },
+    });
+    throw new AppError('UNAUTHENTICATED', 401, 'Wrong e-mail address or password');
+  }
+  await repository.markLogin(db, row.id);
+  await recordAudit(db, { action: 'login', outcome: 'success', actorId: row.id });
+  return userRowToUser(row);
+}
+
+export async function currentUser(db: Kysely<DB>, viewer: Viewer): Promise<User> {
+  const row = await repository.findUserById(db, viewer.id);
+  if (!row) throw new AppError('UNAUTHENTICATED', 401, 'Sign in first');
+  return userRowToUser(row);
+}
+
+/**
+ * Sends a single-use link that is valid for an hour. The answer is the same whether or not
+ * the address has an account.
+ */
+export async function requestPasswordReset(db: Kysely<DB>, mailer: Mailer, publicUrl: string, email: string): Promise<void> {
+  const row = await repository.findUserByEmail(db, email);
+  if (!row) return;
+  const token = newToken();
+  await repository.insertPasswordReset(db, {
+    tokenHash: hashToken(token),
+    userId: row.id,
+    expiresAt: new Date(Date.now() + RESET_MINUTES * 60 * 1000),
+  });
+  await recordAudit(db, { action: 'password_reset.requested', outcome: 'success', targetType: 'user', targetId: row.id });
+  await mailer.send({
+    to: row.email,
+    subject: 'Kwartier: een nieuw wachtwoord / a new password',
+    text: [
+      `Open deze link om een nieuw wachtwoord te kiezen (${RESET_MINUTES} minuten geldig, één keer te gebruiken):`,
+      `Open this link to choose a new password (valid for ${RESET_MINUTES} minutes, once):`,
+      '',
+      `${publicUrl}/?reset=${token}`,
+      '',
+      'Heb je dit niet gevraagd? Dan hoef je niets te doen. / Did not ask for this? Then do nothing.',
+    ].join('\n'),
+  });
+}
+
+/** Sets the new password and ends every session of the account: whoever had it is out. */
+export async function confirmPasswordReset(db: Kysely<DB>, token: string, password: string): Promise<void> {
+  const passwordHash = await hashPassword(password);
+  await db.transaction().execute(async (trx) => {
+    const userId = await repository.consumePasswordReset(trx, hashToken(token));
+    if (!userId) {
+      throw new AppError('VALIDATION_FAILED', 400, 'This reset link is unknown, used or expired; ask for a new one', [
+        { field: 'body.token', message: 'unknown, used or expired' },
+      ]);
+    }
+    await repository.setPasswordHash(trx, userId, passwordHash);
+    await repository.deleteSessionsOf(trx, userId);
+    await recordAudit(trx, { action: 'password_reset.completed', outcome: 'success', actorId: userId });
+  });
+}
+
+export async function listUsers(db: Kysely<DB>, query: { q?: string | undefined; limit: number; offset: number }) {
+  const { rows, total } = await repository.listUsers(db, query.q, query);
+  return { items: rows.map(userRowToUser), total };
+}
+
+/** An admin grants or takes roles. The last admin cannot take away their own admin role. */
+export async function setRoles(db: Kysely<DB>, admin: Viewer, userId: string, roles: Role[]): Promise<User> {
+  return db.transaction().execute(async (trx) => {
+    const current = await repository.findUserById(trx, userId);
+    if (!current) throw notFound('User');
+    const losesAdmin = current.roles.includes('admin') && !roles.includes('admin');
+    if (losesAdmin && (await repository.countAdmins(trx)) <= 1) {
+      throw invalid([{ field: 'body.roles', message: 'Kwartier needs at least one admin; grant admin to someone else first' }]);
+    }
+    const updated = await repository.setRoles(trx, userId, roles);
+    if (!updated) throw notFound('User');
+    await recordAudit(trx, {
+      action: 'roles.changed',
+      outcome: 'success',
+      actorId: admin.id,
+      targetType: 'user',
+      targetId: userId,
+      details: { roles: roles.join(',') },
+    });
+    return userRowToUser(updated);
+  });
+}
+
+/**
+ * Everything Kwartier holds about a person, as one JSON document (GDPR article 15 and 20):
+ * the account, their entries whole with their history, their reports, contact requests,
+ * consents and what the audit log says they did.
+ */
+export async function exportPersonalData(db: Kysely<DB>, viewer: Viewer) {
+  const row = await repository.findUserById(db, viewer.id);
+  if (!row) throw new AppError('UNAUTHENTICATED', 401, 'Sign in first');
+  const entries = await findAssetsByOwner(db, viewer.id);
+  const withHistory = await Promise.all(
+    entries.map(async (entry) => ({ ...managedRecordToAsset(entry), history: await listVersions(db, entry.id) })),
+  );
+  const audit = await db.selectFrom('audit_log').select(['at', 'action', 'outcome']).where('actor_id', '=', viewer.id).orderBy('at').execute();
+  return {
+    exportedAt: new Date().toISOString(),
+    account: { ...userRowToUser(row), lastLoginAt: row.last_login_at?.toISOString() ?? null },
+    entries: withHistory,
+    reports: await reportsBy(db, viewer.id),
+    contactRequests: (await contactRequestsOf(db, viewer.id)).map((request) => ({
+      id: request.id,
+      entry: request.asset_name,
+      direction: request.owner_id === viewer.id ? 'incoming' : 'outgoing',
+      status: request.status,
+      message: request.message,
+      createdAt: request.created_at,
+    })),
+    consents: await repository.consentsOf(db, viewer.id),
+    auditLog: audit,
+  };
+}
+
+/**
+ * Deletes an account and the personal data with it, in one transaction:
+ * - their entries, with their versions, reports and contact requests (cascade);
+ * - their sessions, reset tokens, consents and the contact requests they sent (cascade);
+ * - what they did to other people's entries stays as a fact without a name: versions and the
+ *   audit log lose their id (SET NULL), their reports lose their id, key and message.
+ */
+export async function deleteAccount(db: Kysely<DB>, viewer: Viewer, password: string): Promise<void> {
+  const row = await repository.findUserById(db, viewer.id);
+  if (!row) throw new AppError('UNAUTHENTICATED', 401, 'Sign in first');
+  if (!(await verifyPassword(password, row.password_hash))) {
+    throw invalid([{ field: 'body.password', message: 'wrong password' }]);
+  }
+  if (row.roles.includes('admin') && (await repository.countAdmins(db)) <= 1) {
+    throw new AppError('CONFLICT', 409, 'You are the last admin; grant admin to someone else before deleting your account');
+  }
+  await db.transaction().execute(async (trx) => {
+    await deleteAssetsByOwner(trx, viewer.id);
+    await anonymiseReportsBy(trx, viewer.id);
+    await forgetActor(trx, viewer.id);
+    await repository.deleteUser(trx, viewer.id);
+    await recordAudit(trx, { action: 'account.deleted', outcome: 'success' });
+  });
+}

@@ -1,0 +1,121 @@
+import fp from 'fastify-plugin';
+import cookie from '@fastify/cookie';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type Permission, type Role, can } from '@kwartier/shared';
+import { AppError } from '../lib/errors.ts';
+import { hashToken, sameSecret } from '../lib/tokens.ts';
+import { findSession } from '../modules/accounts/accounts.repository.ts';
+import { recordAudit } from '../modules/audit/audit.repository.ts';
+import { loggableError } from './errors.ts';
+
+/** Who is asking: a signed-in person's id and roles. */
+export type Viewer = { id: string; roles: Role[] };
+
+type SessionState = { tokenHash: string; csrfToken: string };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in person, or null for anyone else. */
+    viewer: Viewer | null;
+    /** The session behind `viewer`, when the session cookie was sent. */
+    session: SessionState | null;
+  }
+}
+
+export const SESSION_COOKIE = 'kw_session';
+export const SESSION_DAYS = 30;
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** HttpOnly, SameSite=Lax, and Secure whenever the request came over TLS (also via a trusted proxy). */
+export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string): void {
+  reply.setCookie(SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: request.protocol === 'https',
+    path: '/',
+    maxAge: SESSION_DAYS * 24 * 3600,
+  });
+}
+
+export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply): void {
+  reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: request.protocol === 'https', path: '/' });
+}
+
+/** The signed-in person, or a 401 that says to sign in. */
+export function requireViewer(request: FastifyRequest): Viewer {
+  if (!request.viewer) throw new AppError('UNAUTHENTICATED', 401, 'Sign in first');
+  return request.viewer;
+}
+
+/** The signed-in person if one of their roles allows this, or a 401 or 403. */
+export function requirePermission(request: FastifyRequest, permission: Permission): Viewer {
+  const viewer = requireViewer(request);
+  if (!can(viewer.roles, permission)) throw new AppError('FORBIDDEN', 403, 'Your role does not allow this');
+  return viewer;
+}
+
+/** The `origin` of a request's Origin header differs from the host it was sent to. */
+function isCrossOrigin(request: FastifyRequest): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined || origin === 'null') return origin === 'null';
+  try {
+    return new URL(origin).host !== request.host;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Sessions, and the checks every request passes before a route sees it:
+ * - the session cookie is looked up (by its SHA-256) and gives `request.viewer`;
+ * - a write from another origin is refused, and a write with the session cookie must carry
+ *   the session's CSRF token in `x-csrf-token` (the synchronizer-token pattern): a page on
+ *   another site can make a browser send the cookie, but cannot read the token;
+ * - every 401 and 403 is written to the audit log.
+ */
+export const authPlugin = fp(
+  async (app) => {
+    await app.register(cookie);
+    app.decorateRequest('viewer', null);
+    app.decorateRequest('session', null);
+
+    app.addHook('onRequest', async (request) => {
+      if (!request.url.startsWith('/api/')) return;
+      const token = request.cookies[SESSION_COOKIE];
+      if (!token || token.length > 100) return;
+      const session = await findSession(app.db, hashToken(token));
+      if (!session) return;
+      request.viewer = { id: session.user_id, roles: session.roles as Role[] };
+      request.session = { tokenHash: session.token_hash, csrfToken: session.csrf_token };
+    });
+
+    app.addHook('preHandler', async (request) => {
+      if (!UNSAFE_METHODS.has(request.method)) return;
+      if (isCrossOrigin(request)) throw new AppError('FORBIDDEN', 403, 'Writes are accepted from this site only');
+      if (request.cookies[SESSION_COOKIE] === undefined) return;
+      const sent = request.headers['x-csrf-token'];
+      // A stale cookie (an expired session) carries no rights, so it needs no token either.
+      if (!request.session) return;
+      if (typeof sent !== 'string' || !sameSecret(sent, request.session.csrfToken)) {
+        throw new AppError('FORBIDDEN', 403, 'Missing or wrong x-csrf-token header; read it from GET /api/auth/session');
+      }
+    });
+
+    app.addHook('onResponse', async (request, reply) => {
+      if (reply.statusCode !== 401 && reply.statusCode !== 403) return;
+      // Failed sign-ins are audited by the accounts service, with what went wrong.
+      if (!request.url.startsWith('/api/') || request.url.startsWith('/api/auth/')) return;
+      try {
+        await recordAudit(app.db, {
+          action: 'authorization.denied',
+          outcome: 'denied',
+          actorId: request.viewer?.id ?? null,
+          details: { method: request.method, route: request.routeOptions.url ?? 'unknown', status: reply.statusCode },
+        });
+      } catch (err) {
+        request.log.error({ error: loggableError(err) }, 'could not write the audit log');
+      }
+    });
+  },
+  { name: 'auth', dependencies: ['db'] },
+);

@@ -9,6 +9,7 @@ import { type Database, openDatabase } from '../../server/src/plugins/db.ts';
 import { PROJECT_ROOT } from '../../server/src/lib/paths.ts';
 import { backendUnderTest, testConfig } from '../helpers/app.ts';
 import { assetBody } from '../helpers/fixtures.ts';
+import { signedIn } from '../helpers/auth.ts';
 
 /**
  * A PostgreSQL restart must not take the app down: an idle pooled connection that dies
@@ -36,7 +37,8 @@ describe.runIf(backendUnderTest === 'postgres')('a PostgreSQL restart', () => {
   });
 
   it('answers 503 while the database is down, and serves again without a restart of the app', async () => {
-    const created = await app.inject({ method: 'POST', url: '/api/assets', payload: assetBody() });
+    const resident = await signedIn(app);
+    const created = await resident.inject({ method: 'POST', url: '/api/assets', payload: assetBody() });
     expect(created.statusCode).toBe(201);
     // Fill the pool with idle connections that the stop will break.
     await Promise.all(Array.from({ length: 3 }, () => app.inject({ url: '/api/assets' })));
@@ -52,7 +54,8 @@ describe.runIf(backendUnderTest === 'postgres')('a PostgreSQL restart', () => {
     cluster('start', clusterDir);
     const ready = await app.inject({ url: '/ready' });
     expect(ready.statusCode).toBe(200);
-    const again = await app.inject({ url: `/api/assets/${created.json().id}` });
+    // The session survived too: it lives in the database, not in the process.
+    const again = await resident.inject({ url: `/api/assets/${created.json().id}` });
     expect(again.statusCode).toBe(200);
     expect(again.json().name).toBe(created.json().name);
   });

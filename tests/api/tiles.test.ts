@@ -1,25 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { VectorTile } from '@mapbox/vector-tile';
-import { PbfReader } from 'pbf';
 import type { Asset, AssetPage } from '@kwartier/shared';
 import { buildTestApp, clearAssets, ensureDemoAreas } from '../helpers/app.ts';
 import { badFields, createAsset } from '../helpers/fixtures.ts';
-
-/** The Web Mercator tile that holds a point, and a tile's bounds in WGS84. */
-function tileOf(lon: number, lat: number, z: number) {
-  const n = 2 ** z;
-  const x = Math.floor(((lon + 180) / 360) * n);
-  const rad = (lat * Math.PI) / 180;
-  const y = Math.floor(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n);
-  return { z, x, y };
-}
-function boundsOf({ z, x, y }: { z: number; x: number; y: number }): [number, number, number, number] {
-  const n = 2 ** z;
-  const lon = (tx: number) => (tx / n) * 360 - 180;
-  const lat = (ty: number) => (Math.atan(Math.sinh(Math.PI * (1 - (2 * ty) / n))) * 180) / Math.PI;
-  return [lon(x), lat(y + 1), lon(x + 1), lat(y)];
-}
+import { type DecodedFeature, boundsOf, decodeTile, features, tileOf } from '../helpers/tiles.ts';
 
 let app: FastifyInstance;
 const leiden = { lon: 4.4937, lat: 52.1601 };
@@ -45,16 +29,7 @@ afterAll(() => app.close());
 
 async function tile(path: string, headers: Record<string, string> = {}) {
   const response = await app.inject({ url: path, headers });
-  return { response, tile: new VectorTile(new PbfReader(response.rawPayload)) };
-}
-
-/** Every feature of a layer, as GeoJSON in WGS84. */
-type DecodedFeature = { properties: Record<string, string | number | boolean>; geometry: { type: string; coordinates: [number, number] } };
-
-function features(vectorTile: VectorTile, layerName: string, t: { z: number; x: number; y: number }): DecodedFeature[] {
-  const layer = vectorTile.layers[layerName];
-  if (!layer) return [];
-  return Array.from({ length: layer.length }, (_, i) => layer.feature(i).toGeoJSON(t.x, t.y, t.z) as unknown as DecodedFeature);
+  return { response, tile: decodeTile(response.rawPayload) };
 }
 
 /** Point features inside the tile proper; the tile also carries a small buffer around it. */

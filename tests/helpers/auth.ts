@@ -32,7 +32,7 @@ export function agentWith(app: FastifyInstance, user: User, cookie: string, csrf
 }
 
 /** A new account with these roles, signed in. Each call makes a new person. */
-export async function signedIn(app: FastifyInstance, roles: Role[] = ['resident'], name = roles.at(-1) ?? 'resident'): Promise<Agent> {
+export async function signedIn(app: FastifyInstance, roles: Role[] = ['resident'], name: string = roles.at(-1) ?? 'resident'): Promise<Agent> {
   const email = `${name}-${randomUUID().slice(0, 8)}@test.kwartier.nl`;
   const user = await createUser(app.db, { email, password: TEST_PASSWORD, displayName: `Test ${name}` }, [...new Set<Role>(['resident', ...roles])]);
   const { token, csrfToken } = await startSession(app.db, user.id);

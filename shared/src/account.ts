@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Label } from './taxonomy.ts';
-import { numberParam } from './geo.ts';
+import { pageParams } from './geo.ts';
 
 /**
  * Who may do what. The web app reads this table to decide which buttons to show; the server
@@ -130,8 +130,7 @@ export const UserIdParamsSchema = z.object({ id: z.uuid({ message: 'expected a u
 export const UserListQuerySchema = z
   .object({
     q: z.string().trim().min(1).max(200).optional(),
-    limit: numberParam(z.number().int().min(1).max(100).default(50)),
-    offset: numberParam(z.number().int().min(0).max(100_000).default(0)),
+    ...pageParams(100, 50),
   })
   .strict();
 
@@ -152,7 +151,6 @@ export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 export const AuditQuerySchema = z
   .object({
     action: z.string().trim().min(1).max(80).optional(),
-    limit: numberParam(z.number().int().min(1).max(200).default(50)),
-    offset: numberParam(z.number().int().min(0).max(100_000).default(0)),
+    ...pageParams(200, 50),
   })
   .strict();

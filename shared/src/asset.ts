@@ -15,6 +15,7 @@ import {
 import { DutchPointSchema, GeoJsonPointSchema, LatitudeSchema, LongitudeSchema, numberParam } from './geo.ts';
 import { AreaRefSchema } from './area.ts';
 import { AREA_CODE_PATTERN } from './area-codes.ts';
+import { ConsentGivenSchema } from './account.ts';
 
 export const AssetKindSchema = z.enum(ASSET_KIND_CODES);
 export const CategorySchema = z.enum(CATEGORY_CODES);
@@ -134,7 +135,7 @@ function withAssetRules<T extends z.ZodType<{ kind: string; category: string; pr
  * is refused. The consent names the version of the wording the person was shown.
  */
 export const AssetCreateSchema = withAssetRules(
-  z.object({ ...assetFields, consent: z.object({ version: z.string().min(1).max(40) }).strict() }).strict(),
+  z.object({ ...assetFields, consent: ConsentGivenSchema }).strict(),
 );
 export type AssetCreate = z.infer<typeof AssetCreateSchema>;
 

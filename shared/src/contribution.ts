@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { numberParam } from './geo.ts';
+import { pageParams } from './geo.ts';
 import { AreaCodeSchema, AssetKindSchema, AssetStatusSchema, ManagedAssetSchema } from './asset.ts';
 import type { Label } from './taxonomy.ts';
+import { ConsentGivenSchema } from './account.ts';
 
 /**
  * Submitting and moderating: how a resident's entry reaches the map, and the record of every
@@ -56,8 +57,7 @@ export const ModerationQueueQuerySchema = z
     q: z.string().trim().min(1).max(200).optional(),
     /** Only entries with open reports. */
     reported: z.preprocess((raw) => (raw === 'true' ? true : raw === 'false' ? false : raw), z.boolean().optional()),
-    limit: numberParam(z.number().int().min(1).max(100).default(50)),
-    offset: numberParam(z.number().int().min(0).max(100_000).default(0)),
+    ...pageParams(100, 50),
   })
   .strict();
 export type ModerationQueueQuery = z.infer<typeof ModerationQueueQuerySchema>;
@@ -98,12 +98,12 @@ export const CONTACT_REQUEST_STATUSES = ['pending', 'accepted', 'declined', 'wit
 export const ContactRequestCreateSchema = z
   .object({
     message: z.string().trim().min(10, 'say in a sentence or two who you are and why you ask').max(1000),
-    consent: z.object({ version: z.string().min(1).max(40) }).strict(),
+    consent: ConsentGivenSchema,
   })
   .strict();
 
 export const ContactRequestAcceptSchema = z
-  .object({ consent: z.object({ version: z.string().min(1).max(40) }).strict() })
+  .object({ consent: ConsentGivenSchema })
   .strict();
 
 /**

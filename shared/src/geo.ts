@@ -58,3 +58,11 @@ export function numberParam<T extends z.ZodType>(inner: T) {
 }
 
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+
+/** `limit` and `offset` of a paged list: one page of at most `maxLimit` rows. */
+export function pageParams(maxLimit: number, defaultLimit: number) {
+  return {
+    limit: numberParam(z.number().int().min(1).max(maxLimit).default(defaultLimit)),
+    offset: numberParam(z.number().int().min(0).max(100_000).default(0)),
+  };
+}

@@ -100,7 +100,7 @@ function scanJson(where: string, text: string, findings: Finding[], isProfession
 
 /** Every JSON answer about assets that these viewers can get. */
 function publicUrls(): string[] {
-  const urls = ['/api/assets?limit=100', '/api/assets?kind=talent&limit=100', '/api/assets?q=Talent', '/api/client-config'];
+  const urls = ['/api/assets?limit=100', '/api/assets?kind=talent&limit=100', '/api/assets?q=Talent', '/api/places?q=Talent', '/api/places?q=Buurtcirkel', '/api/client-config'];
   for (const home of HOMES) {
     // Searched from next door: an answer echoes its own centre, which is no leak, but which
     // would hide one at the home itself.

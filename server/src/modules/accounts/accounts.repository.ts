@@ -85,6 +85,11 @@ export async function findSession(db: Db, tokenHash: string) {
     .executeTakeFirst();
 }
 
+/** When each of a person's sessions began and ends, for their data download (no tokens). */
+export async function sessionsOf(db: Db, userId: string) {
+  return db.selectFrom('sessions').select(['created_at', 'expires_at']).where('user_id', '=', userId).orderBy('created_at').execute();
+}
+
 export async function deleteSession(db: Db, tokenHash: string): Promise<void> {
   await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
 }

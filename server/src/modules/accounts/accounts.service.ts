@@ -72,6 +72,8 @@ export async function login(db: Kysely<DB>, input: Login): Promise<User> {
     throw new AppError('UNAUTHENTICATED', 401, 'Wrong e-mail address or password');
   }
   await repository.markLogin(db, row.id);
+  // Housekeeping at a moment that is rare enough: sessions past their end are of no use.
+  await repository.deleteExpiredSessions(db);
   await recordAudit(db, { action: 'login', outcome: 'success', actorId: row.id });
   return userRowToUser(row);
 }
@@ -181,6 +183,7 @@ export async function exportPersonalData(db: Kysely<DB>, viewer: Viewer) {
       createdAt: request.created_at,
     })),
     consents: await repository.consentsOf(db, viewer.id),
+    sessions: await repository.sessionsOf(db, viewer.id),
     auditLog: audit,
   };
 }

@@ -18,18 +18,13 @@ import {
   ModerationQueueQuerySchema,
   ReportCreateSchema,
   ReportReceiptSchema,
-  numberParam,
+  pageParams,
 } from '@kwartier/shared';
 import { requirePermission, requireViewer } from '../../plugins/auth.ts';
 import * as service from './contributions.service.ts';
 
 const errors = { 400: ApiErrorSchema, 401: ApiErrorSchema, 403: ApiErrorSchema, 404: ApiErrorSchema, 409: ApiErrorSchema, 429: ApiErrorSchema };
-const PageQuerySchema = z
-  .object({
-    limit: numberParam(z.number().int().min(1).max(100).default(50)),
-    offset: numberParam(z.number().int().min(0).max(100_000).default(0)),
-  })
-  .strict();
+const PageQuerySchema = z.object(pageParams(100, 50)).strict();
 
 /**
  * Residents' contributions: submitting and editing entries, their history, reports and

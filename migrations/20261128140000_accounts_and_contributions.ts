@@ -72,14 +72,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     )`.execute(db);
   await sql`CREATE INDEX asset_versions_actor_idx ON asset_versions (actor_id) WHERE actor_id IS NOT NULL`.execute(db);
 
-  // A report counts once per reporter: a signed-in person by id, anyone else by a keyed hash
-  // of their address (never the address itself).
+  // A report counts once per reporter: a signed-in person by id, anyone else by their network.
+  // Both are kept as keyed hashes (never the id or address itself), and the network of every
+  // report too, so that one person with two accounts on one connection counts once.
   await sql`
     CREATE TABLE asset_reports (
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
       asset_id uuid NOT NULL REFERENCES assets (id) ON DELETE CASCADE,
       reporter_id uuid REFERENCES users (id) ON DELETE SET NULL,
       reporter_key text NOT NULL,
+      network_key text NOT NULL,
       reason text NOT NULL CHECK (reason IN ('incorrect', 'closed', 'inappropriate', 'privacy', 'other')),
       message text,
       created_at timestamptz NOT NULL DEFAULT now(),

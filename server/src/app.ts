@@ -71,7 +71,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(errorsPlugin);
   await app.register(securityPlugin, { externalBasemap: config.mapStyleUrl !== null });
   await app.register(dbPlugin, { config, ...(options.database ? { database: options.database } : {}) });
-  await app.register(authPlugin);
+  await app.register(authPlugin, { publicUrl: config.publicUrl });
   await app.register(rateLimitPlugin, { windowSeconds: config.rateLimitWindowSeconds });
   await app.register(docsPlugin);
 

@@ -45,8 +45,8 @@ export const CONSENT_TEXTS = {
   publish: {
     version: '2026-11-28',
     text: {
-      nl: 'Ik geef toestemming om wat hierboven als openbaar staat op de kaart te tonen. Mijn precieze adres, e-mailadres en telefoonnummer worden niet openbaar. Ik kan dit altijd aanpassen of intrekken.',
-      en: 'I consent to showing what is marked public above on the map. My exact address, e-mail address and phone number are not made public. I can change or withdraw this at any time.',
+      nl: 'Ik geef toestemming om wat hierboven als openbaar staat op de kaart te tonen, en om wat ik met professionals deel aan ingelogde professionals te tonen. Mijn precieze adres, e-mailadres en telefoonnummer worden niet openbaar. Ik kan dit altijd aanpassen of intrekken.',
+      en: 'I consent to showing what is marked public above on the map, and what I share with professionals to signed-in professionals. My exact address, e-mail address and phone number are not made public. I can change or withdraw this at any time.',
     },
   },
   shareContact: {

@@ -167,6 +167,8 @@ export const AssetUpdateSchema = z
     precision: LocationPrecisionSchema,
     address: AddressSchema,
     shareContactWithProfessionals: z.boolean(),
+    /** Needed when the author starts sharing their contact details with professionals. */
+    consent: ConsentGivenSchema,
   })
   .partial()
   .strict()

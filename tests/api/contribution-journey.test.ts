@@ -114,6 +114,26 @@ describe('a resident puts an initiative on the map', () => {
     expect((await resident.inject({ url: `/api/assets/${id}/full` })).json()).toMatchObject({ status: 'rejected', moderationMessage: 'Dit is reclame.' });
     const approveRejected = await moderator.inject({ method: 'POST', url: `/api/moderation/assets/${id}/approve` });
     expect(approveRejected.statusCode).toBe(409);
+    // An edit does not undo the "no": it would put the entry back in the queue.
+    const edit = await resident.inject({ method: 'PATCH', url: `/api/assets/${id}`, payload: { name: 'Toch wel' } });
+    expect(edit.statusCode).toBe(409);
+    expect((await resident.inject({ url: `/api/assets/${id}/full` })).json()).toMatchObject({ status: 'rejected', name: 'Lotgenotengroep De Brug' });
+  });
+
+  it('lets only the author share their contact details with professionals, with their consent', async () => {
+    const resident = await signUp();
+    const { id } = (await resident.inject({ method: 'POST', url: '/api/assets', payload: assetBody() })).json() as ManagedAsset;
+    const byModerator = await moderator.inject({ method: 'PATCH', url: `/api/assets/${id}`, payload: { shareContactWithProfessionals: true } });
+    expect(byModerator.json().error.fields).toEqual([{ field: 'body.shareContactWithProfessionals', message: expect.any(String) }]);
+    const withoutConsent = await resident.inject({ method: 'PATCH', url: `/api/assets/${id}`, payload: { shareContactWithProfessionals: true } });
+    expect(withoutConsent.json().error.fields).toEqual([{ field: 'body.consent', message: expect.stringContaining('required') }]);
+    const shared = await resident.inject({
+      method: 'PATCH', url: `/api/assets/${id}`,
+      payload: { shareContactWithProfessionals: true, consent: { version: CONSENT_TEXTS.publish.version } },
+    });
+    expect(shared.json().shareContactWithProfessionals).toBe(true);
+    const consents = (await resident.inject({ url: '/api/me/export' })).json().consents;
+    expect(consents).toHaveLength(2);
   });
 
   it('records the consent and its wording version, and refuses a submission without it or with an old wording', async () => {

@@ -44,6 +44,20 @@ describe('reports', () => {
     expect((await moderator.inject({ url: `/api/assets/${entry.id}/full` })).json().openReports).toBe(0);
   });
 
+  it('count one person once, however many accounts or addresses of one network they use', async () => {
+    const entry = await createAsset(app);
+    const [first, second] = [await signedIn(app), await signedIn(app)];
+    // Signed out, then with two accounts, all from one home connection.
+    await report(entry.id, '192.0.2.50');
+    await report(entry.id, '192.0.2.50', first);
+    await report(entry.id, '192.0.2.50', second);
+    // An IPv6 client picks any address of its /64.
+    await report(entry.id, '2001:db8:5:6::1');
+    await report(entry.id, '2001:db8:5:6::abcd');
+    expect(await isPublic(entry.id)).toBe(true);
+    expect((await moderator.inject({ url: `/api/assets/${entry.id}/full` })).json().openReports).toBe(4);
+  });
+
   it('names a bad reason, and refuses reports on entries that are not public', async () => {
     const entry = await createAsset(app);
     const bad = await app.inject({ method: 'POST', url: `/api/assets/${entry.id}/reports`, payload: { reason: 'boring' } });

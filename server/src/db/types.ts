@@ -101,6 +101,7 @@ export interface AssetReportsTable {
   asset_id: string;
   reporter_id: string | null;
   reporter_key: string;
+  network_key: string;
   reason: string;
   message: string | null;
   created_at: Timestamp;

@@ -26,6 +26,9 @@ export function createMailer(options: { smtpUrl: string | null; from: string; en
     };
   }
   if (options.env !== 'production') {
+    if (options.env === 'development') {
+      log.warn({}, 'SMTP_URL is not set: mails, password reset links among them, are written to this log (development only; set NODE_ENV=production in production)');
+    }
     return {
       kind: 'log',
       async send(mail) {

@@ -14,6 +14,10 @@ export type Viewer = { id: string; roles: Role[] };
 type SessionState = { tokenHash: string; csrfToken: string };
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** PUBLIC_URL is https: session cookies are Secure whatever the request looks like. */
+    publicUrlIsHttps: boolean;
+  }
   interface FastifyRequest {
     /** The signed-in person, or null for anyone else. */
     viewer: Viewer | null;
@@ -26,19 +30,28 @@ export const SESSION_COOKIE = 'kw_session';
 export const SESSION_DAYS = 30;
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** HttpOnly, SameSite=Lax, and Secure whenever the request came over TLS (also via a trusted proxy). */
+/**
+ * Secure whenever the request came over TLS (also as a trusted proxy says), and always when
+ * Kwartier's public address is https: behind a TLS proxy that TRUST_PROXY does not name, the
+ * request looks like plain http, but the browser is on https.
+ */
+function isSecure(request: FastifyRequest): boolean {
+  return request.protocol === 'https' || request.server.publicUrlIsHttps;
+}
+
+/** HttpOnly, SameSite=Lax, Secure as above. */
 export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string): void {
   reply.setCookie(SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: 'lax',
-    secure: request.protocol === 'https',
+    secure: isSecure(request),
     path: '/',
     maxAge: SESSION_DAYS * 24 * 3600,
   });
 }
 
 export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply): void {
-  reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: request.protocol === 'https', path: '/' });
+  reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: isSecure(request), path: '/' });
 }
 
 /** The signed-in person, or a 401 that says to sign in. */
@@ -73,9 +86,10 @@ function isCrossOrigin(request: FastifyRequest): boolean {
  *   another site can make a browser send the cookie, but cannot read the token;
  * - every 401 and 403 is written to the audit log.
  */
-export const authPlugin = fp(
-  async (app) => {
+export const authPlugin = fp<{ publicUrl: string }>(
+  async (app, { publicUrl }) => {
     await app.register(cookie);
+    app.decorate('publicUrlIsHttps', publicUrl.startsWith('https:'));
     app.decorateRequest('viewer', null);
     app.decorateRequest('session', null);
 
@@ -101,10 +115,12 @@ export const authPlugin = fp(
       }
     });
 
-    app.addHook('onResponse', async (request, reply) => {
-      if (reply.statusCode !== 401 && reply.statusCode !== 403) return;
+    // Written before the answer leaves (onSend, not onResponse), so that the log is complete
+    // by the time anyone can act on the answer.
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (reply.statusCode !== 401 && reply.statusCode !== 403) return payload;
       // Failed sign-ins are audited by the accounts service, with what went wrong.
-      if (!request.url.startsWith('/api/') || request.url.startsWith('/api/auth/')) return;
+      if (!request.url.startsWith('/api/') || request.url.startsWith('/api/auth/')) return payload;
       try {
         await recordAudit(app.db, {
           action: 'authorization.denied',
@@ -115,6 +131,7 @@ export const authPlugin = fp(
       } catch (err) {
         request.log.error({ error: loggableError(err) }, 'could not write the audit log');
       }
+      return payload;
     });
   },
   { name: 'auth', dependencies: ['db'] },

@@ -43,11 +43,14 @@ function isDatabaseUnavailable(error: unknown): boolean {
  * contact details.
  */
 export function loggableError(error: unknown): Record<string, unknown> {
-  if (!(error instanceof Error)) return { message: String(error) };
+  if (!(error instanceof Error)) return { message: redactEmail(String(error)) };
   const { name, message, stack } = error;
   const code = (error as { code?: unknown }).code;
-  return { type: name, message, ...(typeof code === 'string' ? { code } : {}), stack };
+  return { type: name, message: redactEmail(message), ...(typeof code === 'string' ? { code } : {}), stack: redactEmail(stack ?? '') };
 }
+
+/** Messages of mail servers and drivers can quote an e-mail address; the log gets none. */
+const redactEmail = (text: string) => text.replace(/[^\s<>"'(),;:@]+@[^\s<>"'(),;:@]+\.[a-z]{2,}/gi, '[e-mail]');
 
 function send(reply: FastifyReply, request: FastifyRequest, status: number, code: ErrorCode, message: string, fields?: FieldError[]) {
   const body: ApiError = { error: { code, message, ...(fields ? { fields } : {}), requestId: request.id } };

@@ -41,13 +41,13 @@ export async function markLogin(db: Db, id: string): Promise<void> {
   await db.updateTable('users').set({ last_login_at: sql`now()` as never }).where('id', '=', id).execute();
 }
 
-export async function countAdmins(db: Db): Promise<number> {
-  const row = await db
-    .selectFrom('users')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where(sql<boolean>`'admin' = ANY(roles)`)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+/**
+ * How many admins there are, with their rows locked until the transaction ends: two admins
+ * who each take away the other's role at the same moment cannot both pass the check.
+ */
+export async function lockAndCountAdmins(db: Transaction<DB>): Promise<number> {
+  const rows = await db.selectFrom('users').select('id').where(sql<boolean>`'admin' = ANY(roles)`).forUpdate().execute();
+  return rows.length;
 }
 
 export async function listUsers(db: Db, q: string | undefined, page: { limit: number; offset: number }) {
@@ -122,6 +122,10 @@ export async function consumePasswordReset(db: Db, tokenHash: string): Promise<s
     .returning('user_id')
     .executeTakeFirst();
   return row?.user_id;
+}
+
+export async function deletePasswordResetsOf(db: Db, userId: string): Promise<void> {
+  await db.deleteFrom('password_resets').where('user_id', '=', userId).execute();
 }
 
 // Consents ------------------------------------------------------------------------------------

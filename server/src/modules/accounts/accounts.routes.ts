@@ -96,7 +96,10 @@ export const accountRoutes: FastifyPluginAsyncZod<AccountRoutesOptions> = async 
     },
     config: app.limitedTo('reset', 5),
     handler: async (request, reply) => {
-      await service.requestPasswordReset(app.db, mailer, publicUrl, request.body.email);
+      // Answered before the work is done, the same way for every address (see the service).
+      service.requestPasswordReset(app.db, mailer, publicUrl, request.body.email).catch((err: unknown) => {
+        request.log.error({ error: { code: (err as { code?: string }).code ?? 'unknown' } }, 'password reset mail failed');
+      });
       return reply.status(202).send({ sent: true as const });
     },
   });
@@ -131,6 +134,8 @@ export const accountRoutes: FastifyPluginAsyncZod<AccountRoutesOptions> = async 
       body: AccountDeleteSchema,
       response: { 204: z.null(), ...errors },
     },
+    // The password is asked again here: a stolen session must not get to guess it freely.
+    config: app.limitedTo('delete-account', 5, 'account'),
     handler: async (request, reply) => {
       await service.deleteAccount(app.db, requireViewer(request), request.body.password);
       clearSessionCookie(request, reply);

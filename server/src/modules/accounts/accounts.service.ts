@@ -85,10 +85,16 @@ export async function currentUser(db: Kysely<DB>, viewer: Viewer): Promise<User>
 }
 
 /**
- * Sends a single-use link that is valid for an hour. The answer is the same whether or not
- * the address has an account.
+ * Sends a single-use link that is valid for an hour. The caller answers at once and lets this
+ * run on: whether an address has an account must not show in the answer or its timing, and a
+ * mail server's refusal (which names the address) must not reach the client or the log.
  */
-export async function requestPasswordReset(db: Kysely<DB>, mailer: Mailer, publicUrl: string, email: string): Promise<void> {
+export async function requestPasswordReset(
+  db: Kysely<DB>,
+  mailer: Mailer,
+  publicUrl: string,
+  email: string,
+): Promise<void> {
   const row = await repository.findUserByEmail(db, email);
   if (!row) return;
   const token = newToken();
@@ -123,7 +129,9 @@ export async function confirmPasswordReset(db: Kysely<DB>, token: string, passwo
       ]);
     }
     await repository.setPasswordHash(trx, userId, passwordHash);
+    // Whoever had the account is out: its sessions end, and other reset links die with them.
     await repository.deleteSessionsOf(trx, userId);
+    await repository.deletePasswordResetsOf(trx, userId);
     await recordAudit(trx, { action: 'password_reset.completed', outcome: 'success', actorId: userId });
   });
 }
@@ -136,10 +144,11 @@ export async function listUsers(db: Kysely<DB>, query: { q?: string | undefined;
 /** An admin grants or takes roles. The last admin cannot take away their own admin role. */
 export async function setRoles(db: Kysely<DB>, admin: Viewer, userId: string, roles: Role[]): Promise<User> {
   return db.transaction().execute(async (trx) => {
+    const admins = await repository.lockAndCountAdmins(trx);
     const current = await repository.findUserById(trx, userId);
     if (!current) throw notFound('User');
     const losesAdmin = current.roles.includes('admin') && !roles.includes('admin');
-    if (losesAdmin && (await repository.countAdmins(trx)) <= 1) {
+    if (losesAdmin && admins <= 1) {
       throw invalid([{ field: 'body.roles', message: 'Kwartier needs at least one admin; grant admin to someone else first' }]);
     }
     const updated = await repository.setRoles(trx, userId, roles);
@@ -201,10 +210,10 @@ export async function deleteAccount(db: Kysely<DB>, viewer: Viewer, password: st
   if (!(await verifyPassword(password, row.password_hash))) {
     throw invalid([{ field: 'body.password', message: 'wrong password' }]);
   }
-  if (row.roles.includes('admin') && (await repository.countAdmins(db)) <= 1) {
-    throw new AppError('CONFLICT', 409, 'You are the last admin; grant admin to someone else before deleting your account');
-  }
   await db.transaction().execute(async (trx) => {
+    if (row.roles.includes('admin') && (await repository.lockAndCountAdmins(trx)) <= 1) {
+      throw new AppError('CONFLICT', 409, 'You are the last admin; grant admin to someone else before deleting your account');
+    }
     await deleteAssetsByOwner(trx, viewer.id);
     await anonymiseReportsBy(trx, viewer.id);
     await forgetActor(trx, viewer.id);

@@ -58,7 +58,7 @@ export async function listVersions(db: Db, assetId: string) {
 /** Records a report unless this reporter has an open one on the entry; true when recorded. */
 export async function insertReport(
   db: Db,
-  report: { assetId: string; reporterId: string | null; reporterKey: string; reason: string; message: string | null },
+  report: { assetId: string; reporterId: string | null; reporterKey: string; networkKey: string; reason: string; message: string | null },
 ): Promise<boolean> {
   const result = await db
     .insertInto('asset_reports')
@@ -66,6 +66,7 @@ export async function insertReport(
       asset_id: report.assetId,
       reporter_id: report.reporterId,
       reporter_key: report.reporterKey,
+      network_key: report.networkKey,
       reason: report.reason,
       message: report.message,
     })
@@ -74,14 +75,22 @@ export async function insertReport(
   return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
 }
 
-export async function countOpenReports(db: Db, assetId: string): Promise<number> {
+/**
+ * How many different people have an open report on an entry: different reporters from
+ * different networks. Two accounts on one connection, or one person signed in and out, count
+ * once.
+ */
+export async function countOpenReporters(db: Db, assetId: string): Promise<number> {
   const row = await db
     .selectFrom('asset_reports')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .select([
+      sql<number>`count(DISTINCT reporter_key)`.as('reporters'),
+      sql<number>`count(DISTINCT network_key)`.as('networks'),
+    ])
     .where('asset_id', '=', assetId)
     .where('resolved_at', 'is', null)
     .executeTakeFirstOrThrow();
-  return Number(row.n);
+  return Math.min(Number(row.reporters), Number(row.networks));
 }
 
 export async function openReports(db: Db, assetId: string) {
@@ -111,7 +120,12 @@ export async function reportsBy(db: Db, reporterId: string) {
 export async function anonymiseReportsBy(db: Db, reporterId: string): Promise<void> {
   await db
     .updateTable('asset_reports')
-    .set({ reporter_id: null, reporter_key: sql`'deleted:' || gen_random_uuid()` as never, message: null })
+    .set({
+      reporter_id: null,
+      reporter_key: sql`'deleted:' || gen_random_uuid()` as never,
+      network_key: sql`'deleted:' || gen_random_uuid()` as never,
+      message: null,
+    })
     .where('reporter_id', '=', reporterId)
     .execute();
 }

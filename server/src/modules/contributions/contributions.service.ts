@@ -20,6 +20,7 @@ import {
 import type { DB } from '../../db/types.ts';
 import { AppError, invalid, notFound } from '../../lib/errors.ts';
 import { newToken } from '../../lib/tokens.ts';
+import { clientNetwork } from '../../lib/network.ts';
 import type { Viewer } from '../../plugins/auth.ts';
 import * as assets from '../assets/assets.repository.ts';
 import type { ManagedAssetRecord } from '../assets/assets.repository.ts';
@@ -122,7 +123,8 @@ function statusAfterAuthorEdit(status: string): { status: AssetStatus; action: V
   return { status: 'pending', action: 'resubmitted' };
 }
 
-export async function editAsset(db: Kysely<DB>, viewer: Viewer, id: string, patch: AssetUpdate): Promise<ManagedAsset> {
+export async function editAsset(db: Kysely<DB>, viewer: Viewer, id: string, input: AssetUpdate): Promise<ManagedAsset> {
+  const { consent, ...patch } = input;
   return db.transaction().execute(async (trx) => {
     const current = await assets.findManagedAssetForUpdate(trx, id);
     if (!current) throw notFound('Asset');
@@ -147,12 +149,27 @@ export async function editAsset(db: Kysely<DB>, viewer: Viewer, id: string, patc
     }
     if (problems.length > 0) throw invalid(problems);
 
+    const byModerator = can(viewer.roles, 'moderate');
+    const byOwner = isOwner(current, viewer);
+    if (!byModerator && (current.status === 'rejected' || current.status === 'archived')) {
+      // A moderator's "no" is not undone by an edit: it would put the entry back in the queue.
+      throw new AppError('CONFLICT', 409, `This entry is ${current.status}; it can no longer be changed. Add it again as a new entry.`);
+    }
+    if (patch.shareContactWithProfessionals === true && !current.share_contact_with_professionals) {
+      // Sharing someone's contact details is theirs to decide, with their consent recorded.
+      if (!byOwner) {
+        throw invalid([{ field: 'body.shareContactWithProfessionals', message: 'only the author can choose to share their contact details' }]);
+      }
+      if (!consent) throw invalid([{ field: 'body.consent', message: 'required when sharing contact details with professionals' }]);
+      checkConsent('publish', consent.version);
+      await insertConsent(trx, { userId: viewer.id, purpose: 'publish', version: consent.version, subjectId: id });
+    }
+
     const changes = fieldChanges(editableFields(current), patch);
     if (Object.keys(changes).length === 0) return managedRecordToAsset(current);
 
     // A moderator's edit is trusted as it is; an author's edit of what the public sees goes
     // back to the queue, so that nothing reaches the map unreviewed.
-    const byModerator = can(viewer.roles, 'moderate');
     const next = byModerator ? { status: current.status as AssetStatus, action: 'edited' as const } : statusAfterAuthorEdit(current.status);
     if (next.status !== current.status) changes.status = { from: current.status, to: next.status };
     await assets.updateAsset(trx, id, {
@@ -161,6 +178,9 @@ export async function editAsset(db: Kysely<DB>, viewer: Viewer, id: string, patc
       ...(byModerator ? {} : { moderation_message: null }),
     });
     await repository.insertVersion(trx, { assetId: id, action: next.action, actorId: viewer.id, changes });
+    if (byModerator && !byOwner) {
+      await recordAudit(trx, { action: 'moderation.edit', outcome: 'success', actorId: viewer.id, targetType: 'asset', targetId: id });
+    }
     return loadManaged(trx, id);
   });
 }
@@ -266,17 +286,20 @@ export async function moderationQueue(db: Kysely<DB>, query: ModerationQueueQuer
 // Reports -------------------------------------------------------------------------------------
 
 /**
- * Who reported, as a key that counts each person once without saying who they are: a keyed
- * hash of the account id, or else of the network address. The key is the app's own secret.
+ * Who reported, as keys that count each person and each network once without saying who or
+ * where they are: keyed hashes (the app's own secret) of the account id, or else of the
+ * network, and of the network always.
  */
-async function reporterKey(db: Kysely<DB> | Transaction<DB>, viewer: Viewer | null, address: string): Promise<string> {
+async function reporterKeys(db: Kysely<DB> | Transaction<DB>, viewer: Viewer | null, address: string) {
   const secret = await appSecret(db, 'reporter-key', newToken);
-  return createHmac('sha256', secret).update(viewer ? `user:${viewer.id}` : `address:${address}`).digest('hex');
+  const hash = (text: string) => createHmac('sha256', secret).update(text).digest('hex');
+  const network = `network:${clientNetwork(address)}`;
+  return { reporterKey: hash(viewer ? `user:${viewer.id}` : network), networkKey: hash(network) };
 }
 
 /**
- * Anyone may report a published entry. Reports from three different people take it off the
- * map (status hidden) until a moderator has looked.
+ * Anyone may report a published entry. Reports from three different people, on three
+ * different networks, take it off the map (status hidden) until a moderator has looked.
  */
 export async function reportAsset(
   db: Kysely<DB>,
@@ -284,18 +307,18 @@ export async function reportAsset(
   id: string,
   report: { reason: string; message?: string | undefined },
 ): Promise<{ counted: boolean }> {
-  const key = await reporterKey(db, reporter.viewer, reporter.address);
+  const keys = await reporterKeys(db, reporter.viewer, reporter.address);
   return db.transaction().execute(async (trx) => {
     const current = await assets.findManagedAssetForUpdate(trx, id);
     if (!current || current.status !== 'published') throw notFound('Asset');
     const counted = await repository.insertReport(trx, {
       assetId: id,
       reporterId: reporter.viewer?.id ?? null,
-      reporterKey: key,
+      ...keys,
       reason: report.reason,
       message: report.message ?? null,
     });
-    if (counted && (await repository.countOpenReports(trx, id)) >= REPORTS_TO_HIDE) {
+    if (counted && (await repository.countOpenReporters(trx, id)) >= REPORTS_TO_HIDE) {
       await assets.updateAsset(trx, id, { status: 'hidden' });
       await repository.insertVersion(trx, {
         assetId: id,

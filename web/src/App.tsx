@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ASSET_KINDS, CATEGORIES, CHARACTERISTICS, INCLUSION_FEATURES, SOCIAL_CAPITAL_TYPES, TARGET_GROUPS, type Asset, type Label } from '@kwartier/shared';
 import { ApiUnavailableError, getAsset, listAssets, nearbyAssets } from './api/client.ts';
 import { LANGUAGES } from './i18n/catalogue.ts';
@@ -8,7 +8,15 @@ import { Filters } from './features/search/Filters.tsx';
 import { PlaceSearch } from './features/search/PlaceSearch.tsx';
 import { ResultList, type Result } from './features/search/ResultList.tsx';
 import { AssetDetail } from './features/detail/AssetDetail.tsx';
-import { DEFAULT_VIEW, RADII, readState, writeState, type AppState, type View } from './state/urlState.ts';
+import { DEFAULT_VIEW, RADII, readState, writeState, type AppState, type Page, type View } from './state/urlState.ts';
+import { useSession } from './state/session.tsx';
+import type { Point } from './features/contribute/assetForm.ts';
+
+// The account pages load when first opened: most visitors only search.
+const LoginPage = lazy(() => import('./features/account/LoginPage.tsx').then((m) => ({ default: m.LoginPage })));
+const ContributePage = lazy(() => import('./features/contribute/ContributePage.tsx').then((m) => ({ default: m.ContributePage })));
+const MinePage = lazy(() => import('./features/mine/MinePage.tsx').then((m) => ({ default: m.MinePage })));
+const ModerationPage = lazy(() => import('./features/moderation/ModerationPage.tsx').then((m) => ({ default: m.ModerationPage })));
 
 /** The names of the filters now set, as a person reads them: "Prikkelarm", "Nu open", "“koffie”". */
 function activeFilterNames(filters: AppState['filters'], { t, label }: ReturnType<typeof i18nFor>): string[] {
@@ -47,6 +55,11 @@ export function App() {
   const [bounds, setBounds] = useState<[number, number, number, number] | null>(null);
   const i18n = useMemo(() => i18nFor(state.language), [state.language]);
   const { t } = i18n;
+  const session = useSession();
+  /** The place marked on the map: chosen for a new entry, or an entry's exact place under review. */
+  const [marker, setMarker] = useState<Point | null>(null);
+  /** Bumped for "add another": the contribute form starts empty again. */
+  const [formKey, setFormKey] = useState(0);
 
   /**
    * A change a person made: a new history entry, so that Back undoes it; a map move replaces
@@ -64,6 +77,27 @@ export function App() {
     }
     setState(next);
   }, []);
+
+  /** Opens a page of the sidebar; the map stays. */
+  const showPage = useCallback((page: Page, change: Partial<AppState> = {}) => {
+    update({ page, edit: null, reset: null, next: null, ...change });
+  }, [update]);
+  const flyTo = useCallback((point: Point) => setFocus({ ...point, key: `fly-${Date.now()}` }), []);
+
+  // A new page or another entry to edit starts with no place marked.
+  useEffect(() => {
+    setMarker(null);
+  }, [state.page, state.edit]);
+
+  // Signed out (or the session ended) on a page that needs an account: sign in to go on.
+  useEffect(() => {
+    if (session.user === null && (state.page === 'mine' || state.page === 'moderation')) update({ page: 'login', next: state.page, edit: null }, 'replace');
+  }, [session.user, state.page, update]);
+
+  const signOut = async () => {
+    if (current.current.page !== 'search') showPage('search');
+    await session.signOut();
+  };
 
   useEffect(() => {
     const restore = () => {
@@ -150,8 +184,7 @@ export function App() {
   const [copied, setCopied] = useState(false);
   const copyLink = () => {
     const url = new URL(window.location.href);
-    url.searchParams.delete('view');
-    url.searchParams.delete('asset');
+    for (const key of ['view', 'asset', 'page', 'edit', 'reset', 'next']) url.searchParams.delete(key);
     void navigator.clipboard?.writeText(url.href).then(() => {
       setCopied(true);
       setTimeout(() => setCopied(false), 2500);
@@ -159,6 +192,12 @@ export function App() {
   };
 
   const resultsHeading = useRef<HTMLHeadingElement>(null);
+  // Back on the search from another page: the focus goes to the results, not to the page's top.
+  const previousPage = useRef(state.page);
+  useEffect(() => {
+    if (state.page === 'search' && previousPage.current !== 'search') requestAnimationFrame(() => resultsHeading.current?.focus());
+    previousPage.current = state.page;
+  }, [state.page]);
   /** Closing the detail puts the focus back on the result that opened it. */
   const closeDetail = () => {
     const opener = state.selected;
@@ -175,67 +214,139 @@ export function App() {
     setFocus({ lon, lat, key: asset.id });
   };
 
+  const user = session.user;
+  const page = state.page;
   return (
     <I18nContext.Provider value={i18n}>
-      <div className="app">
-        <a className="skip-link" href="#results">{t.skipToResults}</a>
+      <div className={page === 'search' ? 'app' : 'app wide'}>
+        {page === 'search' ? <a className="skip-link" href="#results">{t.skipToResults}</a> : null}
         <header className="topbar">
-          <h1>{t.appTitle}<span className="tagline">{t.tagline}</span></h1>
-          <label className="language">
-            <span className="visually-hidden">{t.language}</span>
-            <select value={state.language} onChange={(event) => update({ language: event.target.value as AppState['language'] })}>
-              {LANGUAGES.map((language) => <option key={language} value={language}>{language.toUpperCase()}</option>)}
-            </select>
-          </label>
+          <h1>
+            <a href="/" className="home" onClick={(event) => { event.preventDefault(); showPage('search'); }}>{t.appTitle}</a>
+            <span className="tagline">{t.tagline}</span>
+          </h1>
+          <div className="topbar-end">
+            <nav className="account-nav" aria-label={t.account.menu}>
+              {user ? (
+                <>
+                  <span className="who" data-testid="signed-in-as">{user.displayName}</span>
+                  <button type="button" aria-current={page === 'contribute' && !state.edit ? 'page' : undefined} onClick={() => showPage('contribute', { selected: null })}>{t.account.contribute}</button>
+                  <button type="button" aria-current={page === 'mine' ? 'page' : undefined} onClick={() => showPage('mine', { selected: null })}>{t.account.mine}</button>
+                  {session.may('moderate') ? <button type="button" aria-current={page === 'moderation' ? 'page' : undefined} onClick={() => showPage('moderation', { selected: null })}>{t.account.moderation}</button> : null}
+                  <button type="button" onClick={() => void signOut()}>{t.account.signOut}</button>
+                </>
+              ) : user === null ? (
+                <button type="button" aria-current={page === 'login' ? 'page' : undefined} onClick={() => showPage('login', { next: page === 'login' ? state.next : page })}>{t.account.signIn}</button>
+              ) : null}
+            </nav>
+            <label className="language">
+              <span className="visually-hidden">{t.language}</span>
+              <select value={state.language} onChange={(event) => update({ language: event.target.value as AppState['language'] })}>
+                {LANGUAGES.map((language) => <option key={language} value={language}>{language.toUpperCase()}</option>)}
+              </select>
+            </label>
+          </div>
         </header>
         <aside className="sidebar">
-          <section className="near" aria-label={t.near}>
-            <h2>{t.near}</h2>
-            <PlaceSearch
-              onChoose={(place) => {
-                update({ near: { lat: place.lat, lon: place.lon, radius: state.near?.radius ?? 1000 }, place: place.label });
-                setFocus({ lon: place.lon, lat: place.lat, key: `${place.label}-${Date.now()}` });
-                // The chosen place's button is gone: the focus moves on to what it changed.
-                resultsHeading.current?.focus();
+          {page !== 'search' ? (
+            <button type="button" className="link back-to-map" onClick={() => showPage('search')}>← {t.account.backToSearch}</button>
+          ) : null}
+          <Suspense fallback={<p className="message"><span className="spinner" aria-hidden="true" /> {t.loading}</p>}>
+          {page === 'login' ? (
+            <LoginPage
+              resetToken={state.reset}
+              onDone={() => update({ page: state.next ?? 'search', next: null, reset: null }, 'replace')}
+              onResetDone={() => update({ reset: null }, 'replace')}
+            />
+          ) : page === 'contribute' ? (
+            <ContributePage
+              key={`${state.edit ?? 'new'}-${formKey}`}
+              editId={state.edit}
+              place={marker}
+              onPlace={setMarker}
+              onFlyTo={flyTo}
+              onSignIn={() => showPage('login', { next: 'contribute' })}
+              onMine={() => showPage('mine')}
+              onNew={() => {
+                // The same page again, empty: a fresh form and no place.
+                if (state.edit) showPage('contribute');
+                else {
+                  setMarker(null);
+                  setFormKey((n) => n + 1);
+                }
               }}
             />
-            {state.near ? (
-              <div className="near-controls">
-                <label>
-                  <span>{t.radius}</span>
-                  <select value={state.near.radius} onChange={(event) => update({ near: { ...state.near!, radius: Number(event.target.value) } })}>
-                    {RADII.map((r) => <option key={r} value={r}>{t.distance(r)}</option>)}
-                  </select>
-                </label>
-                <button type="button" className="link" onClick={() => update({ near: null, place: null })}>{t.nearClear}</button>
+          ) : page === 'mine' ? (
+            <MinePage
+              onEdit={(id) => showPage('contribute', { edit: id, selected: null })}
+              onShowPlace={(point) => {
+                setMarker(point);
+                flyTo(point);
+              }}
+              onContribute={() => showPage('contribute', { selected: null })}
+              onSignIn={() => showPage('login', { next: 'mine' })}
+              onDeleted={() => showPage('search')}
+            />
+          ) : page === 'moderation' ? (
+            <ModerationPage
+              onShowPlace={(point) => {
+                setMarker(point);
+                flyTo(point);
+              }}
+              onSignIn={() => showPage('login', { next: 'moderation' })}
+            />
+          ) : (
+            <>
+              <section className="near" aria-label={t.near}>
+                <h2>{t.near}</h2>
+                <PlaceSearch
+                  onChoose={(place) => {
+                    update({ near: { lat: place.lat, lon: place.lon, radius: state.near?.radius ?? 1000 }, place: place.label });
+                    setFocus({ lon: place.lon, lat: place.lat, key: `${place.label}-${Date.now()}` });
+                    // The chosen place's button is gone: the focus moves on to what it changed.
+                    resultsHeading.current?.focus();
+                  }}
+                />
+                {state.near ? (
+                  <div className="near-controls">
+                    <label>
+                      <span>{t.radius}</span>
+                      <select value={state.near.radius} onChange={(event) => update({ near: { ...state.near!, radius: Number(event.target.value) } })}>
+                        {RADII.map((r) => <option key={r} value={r}>{t.distance(r)}</option>)}
+                      </select>
+                    </label>
+                    <button type="button" className="link" onClick={() => update({ near: null, place: null })}>{t.nearClear}</button>
+                  </div>
+                ) : (
+                  <p className="hint">{t.nearHint}</p>
+                )}
+                <button type="button" className="link" onClick={locateMe}>{t.useMyLocation}</button>
+                {locationMessage ? <p role="status" className="hint">{locationMessage}</p> : null}
+              </section>
+              <Filters filters={state.filters} onChange={(filters) => update({ filters }, filters.q !== state.filters.q ? 'replace' : 'push')} />
+              <div className="results-heading">
+                <h2 id="results" tabIndex={-1} ref={resultsHeading}>{t.results}</h2>
+                <div className="list-actions">
+                  <button type="button" className="link" onClick={() => window.print()}>{t.print}</button>
+                  <button type="button" className="link" onClick={copyLink}>{copied ? t.copied : t.share}</button>
+                </div>
               </div>
-            ) : (
-              <p className="hint">{t.nearHint}</p>
-            )}
-            <button type="button" className="link" onClick={locateMe}>{t.useMyLocation}</button>
-            {locationMessage ? <p role="status" className="hint">{locationMessage}</p> : null}
-          </section>
-          <Filters filters={state.filters} onChange={(filters) => update({ filters }, filters.q !== state.filters.q ? 'replace' : 'push')} />
-          <div className="results-heading">
-            <h2 id="results" tabIndex={-1} ref={resultsHeading}>{t.results}</h2>
-            <div className="list-actions">
-              <button type="button" className="link" onClick={() => window.print()}>{t.print}</button>
-              <button type="button" className="link" onClick={copyLink}>{copied ? t.copied : t.share}</button>
-            </div>
-          </div>
-          <p className="print-only">
-            {t.printTitle} · {t.printedOn(new Date().toLocaleDateString(state.language === 'nl' ? 'nl-NL' : 'en-GB'))}
-            {state.near ? <><br />{t.within(t.distance(state.near.radius), state.place ?? t.thePoint)}</> : null}
-          </p>
-          <ResultList
-            results={results}
-            total={total}
-            loading={loading}
-            unavailable={unavailable}
-            selected={state.selected}
-            onSelect={selectResult}
-            activeFilters={activeFilterNames(state.filters, i18n)}
-          />
+              <p className="print-only">
+                {t.printTitle} · {t.printedOn(new Date().toLocaleDateString(state.language === 'nl' ? 'nl-NL' : 'en-GB'))}
+                {state.near ? <><br />{t.within(t.distance(state.near.radius), state.place ?? t.thePoint)}</> : null}
+              </p>
+              <ResultList
+                results={results}
+                total={total}
+                loading={loading}
+                unavailable={unavailable}
+                selected={state.selected}
+                onSelect={selectResult}
+                activeFilters={activeFilterNames(state.filters, i18n)}
+              />
+            </>
+          )}
+          </Suspense>
         </aside>
         <main className="map-area">
           {config ? (
@@ -244,23 +355,30 @@ export function App() {
               key={state.language}
               styleUrl={config.mapStyleUrl}
               filters={state.filters}
-              near={state.near}
+              near={page === 'search' ? state.near : null}
+              marker={page === 'search' || page === 'login' ? null : marker}
+              picking={page === 'contribute'}
               selected={state.selected}
               initialView={state.view}
               // A first visit (no view in the URL, no move yet) shows where the data is.
               fitOnLoad={state.view === DEFAULT_VIEW ? config.dataBounds : null}
               focus={focus}
               onSelect={(id) => update({ selected: id })}
-              onPick={(point) => update({ near: { ...point, radius: state.near?.radius ?? 1000 }, place: null })}
+              onPick={(point) => {
+                // While contributing a click places the entry; otherwise it is the point to search near.
+                if (current.current.page === 'contribute') setMarker(point);
+                else update({ near: { ...point, radius: state.near?.radius ?? 1000 }, place: null });
+              }}
               onViewChange={(view, shown) => {
                 setBounds(shown);
                 update({ view }, 'replace');
               }}
             />
           ) : null}
-          {detail ? (
+          {page === 'contribute' ? <p className="map-hint" aria-hidden="true">{marker ? t.contribute.mapHintMove : t.contribute.mapHint}</p> : null}
+          {detail && page !== 'contribute' && page !== 'moderation' ? (
             <div className="detail-panel" ref={detailHeading} onKeyDown={(event) => event.key === 'Escape' && closeDetail()}>
-              <AssetDetail asset={detail} onClose={closeDetail} />
+              <AssetDetail asset={detail} onClose={closeDetail} onSignIn={() => showPage('login', { next: 'search' })} />
             </div>
           ) : null}
         </main>

@@ -25,7 +25,19 @@ export type Filters = {
 };
 
 export type View = { lon: number; lat: number; zoom: number };
+
+/** What the sidebar shows: the search (the default), or one of the pages of an account. */
+export const PAGES = ['search', 'login', 'contribute', 'mine', 'moderation'] as const;
+export type Page = (typeof PAGES)[number];
+
 export type AppState = {
+  page: Page;
+  /** On the contribute page: the entry being edited. */
+  edit: string | null;
+  /** From the password-reset e-mail: the token to choose a new password with. */
+  reset: string | null;
+  /** On the login page: the page to go on to after signing in. */
+  next: Page | null;
   filters: Filters;
   near: { lat: number; lon: number; radius: number } | null;
   /** The name of the place searched near, for the print view's heading. */
@@ -48,6 +60,8 @@ const allowed: Record<'kind' | 'category' | 'socialCapital' | 'inclusion' | 'tar
   characteristic: CHARACTERISTIC_CODES,
 };
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 function number(value: string | null, min: number, max: number): number | null {
   if (value === null || !/^-?\d+(\.\d+)?$/.test(value)) return null;
   const n = Number(value);
@@ -67,7 +81,16 @@ export function readState(search: string): AppState {
   const view = (params.get('view') ?? '').split(',');
   const [vlon, vlat, vzoom] = [number(view[0] ?? null, -180, 180), number(view[1] ?? null, -90, 90), number(view[2] ?? null, 0, 22)];
   const language = params.get('lang');
+  const uuid = (value: string | null) => (value !== null && UUID.test(value) ? value : null);
+  const pageParam = (value: string | null) => (PAGES.includes(value as Page) ? (value as Page) : null);
+  const reset = /^[A-Za-z0-9_-]{20,200}$/.test(params.get('reset') ?? '') ? params.get('reset') : null;
+  // The link in the e-mail is just `/?reset=<token>`: it opens the login page's reset form.
+  const page = reset ? 'login' : (pageParam(params.get('page')) ?? 'search');
   return {
+    page,
+    edit: page === 'contribute' ? uuid(params.get('edit')) : null,
+    reset: page === 'login' ? reset : null,
+    next: page === 'login' ? pageParam(params.get('next')) : null,
     filters: {
       kind: list('kind'),
       category: list('category'),
@@ -80,7 +103,7 @@ export function readState(search: string): AppState {
     },
     near: lat !== null && lon !== null ? { lat, lon, radius } : null,
     place: lat !== null && lon !== null && params.get('place') ? params.get('place')!.slice(0, 120) : null,
-    selected: /^[0-9a-f-]{36}$/i.test(params.get('asset') ?? '') ? params.get('asset') : null,
+    selected: uuid(params.get('asset')),
     view: vlon !== null && vlat !== null && vzoom !== null ? { lon: vlon, lat: vlat, zoom: vzoom } : DEFAULT_VIEW,
     language: LANGUAGES.includes(language as Language) ? (language as Language) : 'nl',
   };
@@ -88,6 +111,10 @@ export function readState(search: string): AppState {
 
 export function writeState(state: AppState): string {
   const params = new URLSearchParams();
+  if (state.page !== 'search') params.set('page', state.page);
+  if (state.page === 'contribute' && state.edit) params.set('edit', state.edit);
+  if (state.page === 'login' && state.reset) params.set('reset', state.reset);
+  if (state.page === 'login' && state.next) params.set('next', state.next);
   const { filters } = state;
   for (const key of Object.keys(allowed) as Array<keyof typeof allowed>) {
     if (filters[key].length > 0) params.set(key, filters[key].join(','));

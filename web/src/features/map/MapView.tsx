@@ -21,6 +21,10 @@ type Props = {
   fitOnLoad: [number, number, number, number] | null;
   /** A place to fly to, e.g. a result chosen in the list. */
   focus: { lon: number; lat: number; zoom?: number; key: string } | null;
+  /** A place marked on the map: the place chosen for a new entry, or one under review. */
+  marker: { lat: number; lon: number } | null;
+  /** While a place is being chosen, every click picks it, also a click on an asset. */
+  picking: boolean;
   onSelect: (id: string) => void;
   onPick: (point: { lat: number; lon: number }) => void;
   onViewChange: (view: View, bounds: [number, number, number, number]) => void;
@@ -36,6 +40,11 @@ function circle(lon: number, lat: number, radius: number) {
     return [lon + dLon * Math.cos(a), lat + dLat * Math.sin(a)];
   });
   return { type: 'Feature' as const, properties: {}, geometry: { type: 'Polygon' as const, coordinates: [ring] } };
+}
+
+function markerData(marker: Props['marker']) {
+  const features = marker ? [{ type: 'Feature' as const, properties: {}, geometry: { type: 'Point' as const, coordinates: [marker.lon, marker.lat] } }] : [];
+  return { type: 'FeatureCollection' as const, features };
 }
 
 function nearData(near: Props['near']) {
@@ -89,6 +98,7 @@ export function MapView(props: Props) {
         map.addSource(SOURCES.gemeenten, areaSource('gemeente', GEMEENTE_MIN_ZOOM));
         map.addSource(SOURCES.assets, { type: 'vector', tiles: [assetTileUrl(latest.current.filters)], maxzoom: 18 });
         map.addSource(SOURCES.near, { type: 'geojson', data: nearData(latest.current.near) });
+        map.addSource(SOURCES.marker, { type: 'geojson', data: markerData(latest.current.marker) });
         for (const layer of OUR_LAYERS) map.addLayer(layer);
         map.setFilter('asset-selected', ['==', ['get', 'id'], latest.current.selected ?? '']);
         container.current?.setAttribute('data-map-ready', 'true');
@@ -98,6 +108,7 @@ export function MapView(props: Props) {
       });
       map.on('click', (event) => {
         if (!map) return;
+        if (latest.current.picking) return latest.current.onPick({ lat: event.lngLat.lat, lon: event.lngLat.lng });
         const [hit] = map.queryRenderedFeatures(event.point, { layers: CLICKABLE_LAYERS.filter((id) => map!.getLayer(id)) });
         if (hit && hit.layer.id === 'asset-clusters') {
           map.easeTo({ center: event.lngLat, zoom: map.getZoom() + 2 });
@@ -109,6 +120,10 @@ export function MapView(props: Props) {
       });
       map.on('mousemove', (event) => {
         if (!map) return;
+        if (latest.current.picking) {
+          map.getCanvas().style.cursor = 'crosshair';
+          return;
+        }
         const hits = map.queryRenderedFeatures(event.point, { layers: CLICKABLE_LAYERS.filter((id) => map!.getLayer(id)) });
         map.getCanvas().style.cursor = hits.length > 0 ? 'pointer' : '';
       });
@@ -147,6 +162,15 @@ export function MapView(props: Props) {
   useEffect(() => {
     mapRef.current?.getSource<GeoJSONSource>(SOURCES.near)?.setData(nearData(props.near));
   }, [props.near]);
+
+  useEffect(() => {
+    mapRef.current?.getSource<GeoJSONSource>(SOURCES.marker)?.setData(markerData(props.marker));
+  }, [props.marker]);
+
+  useEffect(() => {
+    const canvas = mapRef.current?.getCanvas();
+    if (canvas) canvas.style.cursor = props.picking ? 'crosshair' : '';
+  }, [props.picking]);
 
   useEffect(() => {
     const map = mapRef.current;

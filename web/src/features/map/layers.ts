@@ -3,7 +3,7 @@ import { CLUSTER_MAX_ZOOM, TILE_LAYERS } from '@kwartier/shared';
 import { kindIconId } from './icons.ts';
 
 /** Kwartier's own sources and layers, as typed constants; added on top of any basemap. */
-export const SOURCES = { assets: 'kwartier-assets', areas: 'kwartier-areas', gemeenten: 'kwartier-gemeenten', near: 'kwartier-near' } as const;
+export const SOURCES = { assets: 'kwartier-assets', areas: 'kwartier-areas', gemeenten: 'kwartier-gemeenten', near: 'kwartier-near', marker: 'kwartier-marker' } as const;
 /** Data attribution; the word before the colon comes from the i18n catalogue. */
 export const cbsAttribution = (areas: string) => `${areas}: © <a href="https://www.cbs.nl/">CBS</a>, Kadaster (CC BY 4.0)`;
 
@@ -109,6 +109,19 @@ export const OUR_LAYERS: LayerSpecification[] = [
     source: SOURCES.near,
     filter: ['==', ['geometry-type'], 'Point'],
     paint: { 'circle-radius': 7, 'circle-color': '#ffffff', 'circle-stroke-width': 3, 'circle-stroke-color': '#1f3a5f' },
+  },
+  // The place being chosen for a new entry, or the exact place of an entry under review.
+  {
+    id: 'marker-halo',
+    type: 'circle',
+    source: SOURCES.marker,
+    paint: { 'circle-radius': 16, 'circle-color': '#c45100', 'circle-opacity': 0.25 },
+  },
+  {
+    id: 'marker-point',
+    type: 'circle',
+    source: SOURCES.marker,
+    paint: { 'circle-radius': 8, 'circle-color': '#c45100', 'circle-stroke-width': 3, 'circle-stroke-color': '#ffffff' },
   },
 ];
 

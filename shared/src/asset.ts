@@ -201,6 +201,8 @@ export const AssetSchema = z.object({
   wijk: AreaRefSchema.nullable(),
   gemeente: AreaRefSchema.nullable(),
   provenance: z.object({ source: z.string(), sourceId: z.string().nullable(), isSample: z.boolean() }),
+  /** A person added it through Kwartier: they can be asked for contact through the platform. */
+  reachableThroughKwartier: z.boolean(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
@@ -214,6 +216,8 @@ export type Asset = z.infer<typeof AssetSchema>;
 export const ManagedAssetSchema = AssetSchema.extend({
   exactLocation: GeoJsonPointSchema,
   ownerId: z.uuid().nullable(),
+  /** The author's display name, for moderators; null for imports and deleted accounts. */
+  ownerName: z.string().nullable(),
   shareContactWithProfessionals: z.boolean(),
   moderationMessage: z.string().nullable(),
   openReports: z.number().int().nonnegative(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { pageParams } from './geo.ts';
 import { AreaCodeSchema, AssetKindSchema, AssetStatusSchema, ManagedAssetSchema } from './asset.ts';
+import type { AssetStatus } from './taxonomy.ts';
 import type { Label } from './taxonomy.ts';
 import { ConsentGivenSchema } from './account.ts';
 
@@ -36,6 +37,19 @@ export const AssetVersionSchema = z.object({
   at: z.iso.datetime(),
 });
 export type AssetVersion = z.infer<typeof AssetVersionSchema>;
+
+/**
+ * A moderator's decisions: from which statuses each may be taken, where it leads, the path of
+ * its route and whether the author must be told why. The server enforces this table; the web
+ * app offers only the decisions it allows.
+ */
+export const MODERATION_DECISIONS = {
+  approve: { path: 'approve', from: ['pending', 'hidden', 'changes_requested'], to: 'published', action: 'approved', needsMessage: false },
+  request_changes: { path: 'request-changes', from: ['pending', 'hidden', 'published'], to: 'changes_requested', action: 'changes_requested', needsMessage: true },
+  reject: { path: 'reject', from: ['pending', 'hidden', 'changes_requested', 'published'], to: 'rejected', action: 'rejected', needsMessage: true },
+  archive: { path: 'archive', from: ['draft', 'pending', 'changes_requested', 'published', 'hidden', 'rejected'], to: 'archived', action: 'archived', needsMessage: false },
+} as const satisfies Record<string, { path: string; from: readonly AssetStatus[]; to: AssetStatus; action: VersionAction; needsMessage: boolean }>;
+export type ModerationDecision = keyof typeof MODERATION_DECISIONS;
 
 /** A moderator's message to the author: required when asking for a change or rejecting. */
 export const ModerationMessageSchema = z.object({ message: z.string().trim().min(3).max(2000) }).strict();

@@ -10,3 +10,4 @@ export * from './tiles.ts';
 export * from './place.ts';
 export * from './account.ts';
 export * from './contribution.ts';
+export * from './visibility.ts';

@@ -17,6 +17,7 @@ const LoginPage = lazy(() => import('./features/account/LoginPage.tsx').then((m)
 const ContributePage = lazy(() => import('./features/contribute/ContributePage.tsx').then((m) => ({ default: m.ContributePage })));
 const MinePage = lazy(() => import('./features/mine/MinePage.tsx').then((m) => ({ default: m.MinePage })));
 const ModerationPage = lazy(() => import('./features/moderation/ModerationPage.tsx').then((m) => ({ default: m.ModerationPage })));
+const AdminPage = lazy(() => import('./features/admin/AdminPage.tsx').then((m) => ({ default: m.AdminPage })));
 
 /** The names of the filters now set, as a person reads them: "Prikkelarm", "Nu open", "“koffie”". */
 function activeFilterNames(filters: AppState['filters'], { t, label }: ReturnType<typeof i18nFor>): string[] {
@@ -91,7 +92,7 @@ export function App() {
 
   // Signed out (or the session ended) on a page that needs an account: sign in to go on.
   useEffect(() => {
-    if (session.user === null && (state.page === 'mine' || state.page === 'moderation')) update({ page: 'login', next: state.page, edit: null }, 'replace');
+    if (session.user === null && (state.page === 'mine' || state.page === 'moderation' || state.page === 'admin')) update({ page: 'login', next: state.page, edit: null }, 'replace');
   }, [session.user, state.page, update]);
 
   const signOut = async () => {
@@ -233,6 +234,7 @@ export function App() {
                   <button type="button" aria-current={page === 'contribute' && !state.edit ? 'page' : undefined} onClick={() => showPage('contribute', { selected: null })}>{t.account.contribute}</button>
                   <button type="button" aria-current={page === 'mine' ? 'page' : undefined} onClick={() => showPage('mine', { selected: null })}>{t.account.mine}</button>
                   {session.may('moderate') ? <button type="button" aria-current={page === 'moderation' ? 'page' : undefined} onClick={() => showPage('moderation', { selected: null })}>{t.account.moderation}</button> : null}
+                  {session.may('manageAccounts') ? <button type="button" aria-current={page === 'admin' ? 'page' : undefined} onClick={() => showPage('admin', { selected: null })}>{t.account.admin}</button> : null}
                   <button type="button" onClick={() => void signOut()}>{t.account.signOut}</button>
                 </>
               ) : user === null ? (
@@ -295,6 +297,8 @@ export function App() {
               }}
               onSignIn={() => showPage('login', { next: 'moderation' })}
             />
+          ) : page === 'admin' ? (
+            <AdminPage />
           ) : (
             <>
               <section className="near" aria-label={t.near}>

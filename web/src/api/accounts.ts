@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { SessionSchema, type Session } from '@kwartier/shared';
+import {
+  AuditEntrySchema,
+  SessionSchema,
+  UserPageSchema,
+  UserSchema,
+  type AuditEntry,
+  type Role,
+  type Session,
+  type User,
+} from '@kwartier/shared';
+
+type UserPage = { items: User[]; total: number };
 import { NoContentSchema, request } from './client.ts';
 
 /** Signing up, in and out, and one's own account: the calls of /api/auth and /api/me. */
@@ -24,3 +35,13 @@ export const confirmPasswordReset = (token: string, password: string): Promise<n
 export const deleteAccount = (password: string): Promise<null> => request('/api/me', NoContentSchema, { method: 'DELETE', body: { password } });
 
 export const EXPORT_URL = '/api/me/export';
+
+/** Admins: accounts by e-mail address or name, their roles, and the audit log. */
+export const listUsers = (q: string, signal?: AbortSignal): Promise<UserPage> =>
+  request(`/api/admin/users?${new URLSearchParams({ limit: '50', ...(q.trim() ? { q: q.trim() } : {}) })}`, UserPageSchema, { signal });
+
+export const setRoles = (userId: string, roles: Role[]): Promise<User> =>
+  request(`/api/admin/users/${encodeURIComponent(userId)}/roles`, UserSchema, { method: 'PUT', body: { roles } });
+
+export const auditLog = (signal?: AbortSignal): Promise<{ items: AuditEntry[] }> =>
+  request('/api/admin/audit?limit=50', z.object({ items: z.array(AuditEntrySchema) }), { signal });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  type MODERATION_DECISIONS,
   AssetVersionSchema,
   CONSENT_TEXTS,
   ContactRequestListSchema,
@@ -75,7 +76,8 @@ export type Report = z.infer<typeof ReportSchema>;
 export const openReports = (assetId: string, signal?: AbortSignal) =>
   request(`/api/moderation/assets/${id(assetId)}/reports`, z.object({ items: z.array(ReportSchema) }), { signal }).then((list) => list.items);
 
-export type ModerationDecision = 'approve' | 'request-changes' | 'reject' | 'archive';
+/** A moderation decision by the path of its route ('request-changes'), as the shared table names it. */
+export type ModerationDecision = (typeof MODERATION_DECISIONS)[keyof typeof MODERATION_DECISIONS]['path'];
 
 export const moderate = (assetId: string, decision: ModerationDecision, message: string): Promise<ManagedAsset> =>
   request(`/api/moderation/assets/${id(assetId)}/${decision}`, ManagedAssetSchema, {

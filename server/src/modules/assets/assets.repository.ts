@@ -52,6 +52,7 @@ export type AssetRecord = {
 
 /** An entry as its author and moderators see it: with its exact place and moderation state. */
 export type ManagedAssetRecord = AssetRecord & {
+  owner_name: string | null;
   exact_lon: number;
   exact_lat: number;
   moderation_message: string | null;
@@ -113,6 +114,7 @@ function selectManagedAsset(db: Db) {
     lonOf(eb.ref('assets.geom')).as('exact_lon'),
     latOf(eb.ref('assets.geom')).as('exact_lat'),
     'assets.moderation_message',
+    eb.selectFrom('users').select('users.display_name').whereRef('users.id', '=', 'assets.owner_id').as('owner_name'),
     eb
       .selectFrom('asset_reports')
       .select((rb) => rb.fn.countAll<number>().as('n'))

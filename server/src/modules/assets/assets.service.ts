@@ -16,6 +16,8 @@ import {
   type Schedule,
   can,
   localMoment,
+  publicAddress,
+  publicContact,
   roundCoordinate,
 } from '@kwartier/shared';
 import type { DB, NewAssetRow, AssetRowUpdate } from '../../db/types.ts';
@@ -25,33 +27,6 @@ import { AppError, notFound } from '../../lib/errors.ts';
 import type { Viewer } from '../../plugins/auth.ts';
 import * as repository from './assets.repository.ts';
 import type { AssetFilterInput, AssetRecord, ManagedAssetRecord, NearbyRecord } from './assets.repository.ts';
-
-/** Whether the public may see exactly where an asset is. Talents never; others by precision. */
-function isExactInPublic(record: { kind: string; precision: string }): boolean {
-  return record.kind !== 'talent' && record.precision === 'exact';
-}
-
-/**
- * The address as the public may see it. A postcode and house number pin a home down to a few
- * doors, so they are shown only for assets whose exact place is public.
- */
-export function publicAddress(record: { kind: string; precision: string }, address: Address): Address {
-  if (isExactInPublic(record)) return address;
-  const { street, city } = address;
-  if (record.precision === 'street') return { ...(street ? { street } : {}), ...(city ? { city } : {}) };
-  return city ? { city } : {};
-}
-
-/**
- * How the public may reach an asset. A talent is reached through the platform only. An asset
- * shown away from its real place (street or buurt precision) is most often someone's home, so
- * its phone, e-mail and contact person stay private too; a website says nothing of a home.
- */
-export function publicContact(record: { kind: string; precision: string }, contact: Contact): Contact {
-  if (record.kind === 'talent') return {};
-  if (!isExactInPublic(record)) return contact.website ? { website: contact.website } : {};
-  return contact;
-}
 
 function areaRef(code: string | null, name: string | null) {
   return code === null ? null : { code, name: name ?? code };
@@ -92,6 +67,7 @@ export function assetRecordToAsset(record: AssetRecord, viewer: Viewer | null = 
     wijk: areaRef(record.wijk_code, record.wijk_name),
     gemeente: areaRef(record.gemeente_code, record.gemeente_name),
     provenance: { source: record.source, sourceId: record.source_id, isSample: record.is_sample },
+    reachableThroughKwartier: record.owner_id !== null,
     createdAt: record.created_at.toISOString(),
     updatedAt: record.updated_at.toISOString(),
   };
@@ -105,6 +81,7 @@ export function managedRecordToAsset(record: ManagedAssetRecord): ManagedAsset {
     address: record.address as Address,
     exactLocation: { type: 'Point', coordinates: [record.exact_lon, record.exact_lat] },
     ownerId: record.owner_id,
+    ownerName: record.owner_name,
     shareContactWithProfessionals: record.share_contact_with_professionals,
     moderationMessage: record.moderation_message,
     openReports: record.open_reports,

@@ -16,6 +16,8 @@ import {
   ManagedAssetSchema,
   ModerationMessageSchema,
   ModerationQueueQuerySchema,
+  MODERATION_DECISIONS,
+  type ModerationDecision,
   ReportCreateSchema,
   ReportReceiptSchema,
   pageParams,
@@ -190,12 +192,18 @@ export const contributionRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   });
 
-  const decisions = [
-    { path: 'approve', decision: 'approve', body: ApproveSchema.nullish(), summary: 'Approve: the entry goes (back) on the map' },
-    { path: 'request-changes', decision: 'request_changes', body: ModerationMessageSchema, summary: 'Ask the author for a change, with a message' },
-    { path: 'reject', decision: 'reject', body: ModerationMessageSchema, summary: 'Reject, with a reason the author sees' },
-    { path: 'archive', decision: 'archive', body: ApproveSchema.nullish(), summary: 'Archive: off the map, kept with its history' },
-  ] as const;
+  const summaries: Record<ModerationDecision, string> = {
+    approve: 'Approve: the entry goes (back) on the map',
+    request_changes: 'Ask the author for a change, with a message',
+    reject: 'Reject, with a reason the author sees',
+    archive: 'Archive: off the map, kept with its history',
+  };
+  const decisions = (Object.keys(MODERATION_DECISIONS) as ModerationDecision[]).map((decision) => ({
+    decision,
+    path: MODERATION_DECISIONS[decision].path,
+    body: MODERATION_DECISIONS[decision].needsMessage ? ModerationMessageSchema : ApproveSchema.nullish(),
+    summary: summaries[decision],
+  }));
   for (const { path, decision, body, summary } of decisions) {
     app.post(`/api/moderation/assets/:id/${path}`, {
       schema: { tags: ['moderation'], summary, params: AssetIdParamsSchema, body, response: { 200: ManagedAssetSchema, ...errors } },

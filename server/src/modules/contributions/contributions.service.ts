@@ -7,7 +7,9 @@ import {
   type AssetVersion,
   type ContactRequest,
   type ManagedAsset,
+  type ModerationDecision,
   type ModerationQueueQuery,
+  MODERATION_DECISIONS,
   CONSENT_TEXTS,
   type ConsentPurpose,
   QUEUE_STATUSES,
@@ -234,16 +236,6 @@ export async function versionsOf(db: Kysely<DB>, viewer: Viewer, id: string): Pr
 
 // Moderation ----------------------------------------------------------------------------------
 
-export type ModerationDecision = 'approve' | 'request_changes' | 'reject' | 'archive';
-
-/** From which statuses each decision may be taken, and where it leads. */
-const DECISIONS: Record<ModerationDecision, { from: readonly AssetStatus[]; to: AssetStatus; action: VersionAction }> = {
-  approve: { from: ['pending', 'hidden', 'changes_requested'], to: 'published', action: 'approved' },
-  request_changes: { from: ['pending', 'hidden', 'published'], to: 'changes_requested', action: 'changes_requested' },
-  reject: { from: ['pending', 'hidden', 'changes_requested', 'published'], to: 'rejected', action: 'rejected' },
-  archive: { from: ['draft', 'pending', 'changes_requested', 'published', 'hidden', 'rejected'], to: 'archived', action: 'archived' },
-};
-
 export async function moderate(
   db: Kysely<DB>,
   moderator: Viewer,
@@ -254,8 +246,8 @@ export async function moderate(
   return db.transaction().execute(async (trx) => {
     const current = await assets.findManagedAssetForUpdate(trx, id);
     if (!current) throw notFound('Asset');
-    const rule = DECISIONS[decision];
-    if (!rule.from.includes(current.status as AssetStatus)) {
+    const rule = MODERATION_DECISIONS[decision];
+    if (!(rule.from as readonly string[]).includes(current.status)) {
       throw new AppError('CONFLICT', 409, `This entry is ${current.status}; it cannot be given "${decision}" now`);
     }
     await assets.updateAsset(trx, id, { status: rule.to, moderation_message: message });

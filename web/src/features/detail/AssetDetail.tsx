@@ -64,7 +64,7 @@ export function AssetDetail({ asset, onClose, onSignIn }: { asset: Asset; onClos
       {asset.characteristics.length > 0 ? (<><h3>{t.detailCharacteristics}</h3><p>{labelsOf(asset.characteristics, CHARACTERISTICS, label).join(', ')}</p></>) : null}
       {asset.socialCapital.length > 0 ? (<><h3>{t.detailSocialCapital}</h3><p>{labelsOf(asset.socialCapital, SOCIAL_CAPITAL_TYPES, label).join(', ')}</p></>) : null}
       {/* A talent, or a resident's own entry: the person is reached through Kwartier, never by a published address. */}
-      {asset.kind === 'talent' || asset.provenance.source === 'api' ? <ContactThroughKwartier key={`contact-${asset.id}`} asset={asset} onSignIn={onSignIn} /> : null}
+      {asset.reachableThroughKwartier ? <ContactThroughKwartier key={`contact-${asset.id}`} asset={asset} onSignIn={onSignIn} /> : null}
       <ReportEntry key={`report-${asset.id}`} asset={asset} />
     </article>
   );

@@ -6,6 +6,7 @@ import {
   CHARACTERISTICS,
   INCLUSION_FEATURES,
   LOCATION_PRECISIONS,
+  MODERATION_DECISIONS,
   QUEUE_STATUSES,
   REPORT_REASONS,
   SOCIAL_CAPITAL_TYPES,
@@ -23,14 +24,11 @@ import { VersionHistory } from '../../components/VersionHistory.tsx';
 import { KindSwatch } from '../search/Filters.tsx';
 import type { Point } from '../contribute/assetForm.ts';
 
-/** From which statuses each decision may be taken: the server's rule, to offer only those. */
-const ALLOWED: Record<ModerationDecision, readonly AssetStatus[]> = {
-  approve: ['pending', 'hidden', 'changes_requested'],
-  'request-changes': ['pending', 'hidden', 'published'],
-  reject: ['pending', 'hidden', 'changes_requested', 'published'],
-  archive: ['draft', 'pending', 'changes_requested', 'published', 'hidden', 'rejected'],
-};
-const NEEDS_MESSAGE = new Set<ModerationDecision>(['request-changes', 'reject']);
+/** From which statuses each decision may be taken, by the path the client posts to: the server's rule (shared). */
+const ALLOWED = Object.fromEntries(
+  Object.values(MODERATION_DECISIONS).map((rule): [ModerationDecision, readonly AssetStatus[]] => [rule.path, rule.from]),
+) as Record<ModerationDecision, readonly AssetStatus[]>;
+const NEEDS_MESSAGE = new Set(Object.values(MODERATION_DECISIONS).filter((rule) => rule.needsMessage).map((rule) => rule.path as ModerationDecision));
 const FILTER_STATUSES = ASSET_STATUSES.filter((status) => status.code !== 'draft');
 
 function labelsOf(codes: readonly string[], terms: ReadonlyArray<{ code: string; label: Label }>, label: (l: Label) => string): string {
@@ -161,7 +159,7 @@ export function ModerationPage({ onShowPlace, onSignIn }: { onShowPlace: (place:
                 <span className="result-text">
                   <strong>{asset.name}</strong>
                   <span className="meta">
-                    {category ? label(category.label) : asset.kind}{asset.buurt ? ` · ${asset.buurt.name}` : ''} · {t.moderation.submittedOn(date.format(new Date(asset.createdAt)))}
+                    {category ? label(category.label) : asset.kind}{asset.buurt ? ` · ${asset.buurt.name}` : ''} · {t.moderation.submittedOn(date.format(new Date(asset.createdAt)), asset.ownerName)}
                   </span>
                 </span>
                 <span className={`status status-${asset.status}`}>{label(statusLabel.label)}</span>

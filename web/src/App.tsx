@@ -296,6 +296,7 @@ export function App() {
                 flyTo(point);
               }}
               onSignIn={() => showPage('login', { next: 'moderation' })}
+              onEdit={(id) => showPage('contribute', { edit: id, selected: null })}
             />
           ) : page === 'admin' ? (
             <AdminPage />

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  AreaListSchema,
   type MODERATION_DECISIONS,
   AssetVersionSchema,
   CONSENT_TEXTS,
@@ -59,12 +60,14 @@ export const decideContactRequest = (requestId: string, decision: 'accept' | 'de
 
 // Moderation --------------------------------------------------------------------------------
 
-export type QueueFilter = { status: AssetStatus[]; kind: string; q: string; reported: boolean };
+/** `area`: a gemeente (or wijk or buurt) code, or '' for all. */
+export type QueueFilter = { status: AssetStatus[]; kind: string; area: string; q: string; reported: boolean };
 
 export function moderationQueue(filter: QueueFilter, signal?: AbortSignal) {
   const params = new URLSearchParams({ limit: '100' });
   if (filter.status.length > 0) params.set('status', filter.status.join(','));
   if (filter.kind) params.set('kind', filter.kind);
+  if (filter.area) params.set('area', filter.area);
   if (filter.q.trim()) params.set('q', filter.q.trim());
   if (filter.reported) params.set('reported', 'true');
   return request(`/api/moderation/queue?${params.toString().replace(/%2C/g, ',')}`, ManagedAssetPageSchema, { signal });
@@ -84,3 +87,6 @@ export const moderate = (assetId: string, decision: ModerationDecision, message:
     method: 'POST',
     body: message.trim() ? { message: message.trim() } : {},
   });
+
+/** The gemeenten a moderator can narrow the queue to: those of the newest year loaded. */
+export const gemeenten = (signal?: AbortSignal) => request('/api/areas?level=gemeente', AreaListSchema, { signal });

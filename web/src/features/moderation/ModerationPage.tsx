@@ -15,7 +15,7 @@ import {
   type Label,
   type ManagedAsset,
 } from '@kwartier/shared';
-import { moderate, moderationQueue, openReports, type ModerationDecision, type QueueFilter, type Report } from '../../api/contributions.ts';
+import { gemeenten, moderate, moderationQueue, openReports, type ModerationDecision, type QueueFilter, type Report } from '../../api/contributions.ts';
 import { useI18n } from '../../i18n/I18nContext.tsx';
 import { useSession } from '../../state/session.tsx';
 import { ErrorSummary, generalMessage } from '../../components/forms.tsx';
@@ -36,10 +36,11 @@ function labelsOf(codes: readonly string[], terms: ReadonlyArray<{ code: string;
 }
 
 /** The queue: entries waiting for a moderator, each opened whole, with the decisions to take. */
-export function ModerationPage({ onShowPlace, onSignIn }: { onShowPlace: (place: Point) => void; onSignIn: () => void }) {
+export function ModerationPage({ onShowPlace, onSignIn, onEdit }: { onShowPlace: (place: Point) => void; onSignIn: () => void; onEdit: (id: string) => void }) {
   const { t, label, language } = useI18n();
   const { user, may } = useSession();
-  const [filter, setFilter] = useState<QueueFilter>({ status: [...QUEUE_STATUSES], kind: '', q: '', reported: false });
+  const [filter, setFilter] = useState<QueueFilter>({ status: [...QUEUE_STATUSES], kind: '', area: '', q: '', reported: false });
+  const [municipalities, setMunicipalities] = useState<Array<{ code: string; name: string }>>([]);
   const [items, setItems] = useState<ManagedAsset[] | null>(null);
   const [total, setTotal] = useState(0);
   const [error, setError] = useState<string | null>(null);
@@ -51,6 +52,9 @@ export function ModerationPage({ onShowPlace, onSignIn }: { onShowPlace: (place:
 
   useEffect(() => {
     heading.current?.focus();
+    const controller = new AbortController();
+    gemeenten(controller.signal).then((list) => setMunicipalities(list.items), () => setMunicipalities([]));
+    return () => controller.abort();
   }, []);
 
   const filterKey = JSON.stringify(filter);
@@ -120,6 +124,13 @@ export function ModerationPage({ onShowPlace, onSignIn }: { onShowPlace: (place:
               {ASSET_KINDS.map((kind) => <option key={kind.code} value={kind.code}>{label(kind.label)}</option>)}
             </select>
           </label>
+          <label>
+            <span>{t.moderation.gemeente}</span>
+            <select value={filter.area} onChange={(event) => setFilter({ ...filter, area: event.target.value })}>
+              <option value="">{t.moderation.allGemeenten}</option>
+              {municipalities.map((area) => <option key={area.code} value={area.code}>{area.name}</option>)}
+            </select>
+          </label>
           <label className="grow">
             <span>{t.search}</span>
             <input type="search" value={filter.q} maxLength={200} placeholder={t.searchPlaceholder} onChange={(event) => setFilter({ ...filter, q: event.target.value })} />
@@ -167,7 +178,7 @@ export function ModerationPage({ onShowPlace, onSignIn }: { onShowPlace: (place:
               </button>
               {expanded ? (
                 <div id={`queue-${asset.id}`}>
-                  <QueueEntry asset={asset} onShowPlace={onShowPlace} onDecided={decided} />
+                  <QueueEntry asset={asset} onShowPlace={onShowPlace} onDecided={decided} onEdit={onEdit} />
                 </div>
               ) : null}
             </li>
@@ -178,7 +189,7 @@ export function ModerationPage({ onShowPlace, onSignIn }: { onShowPlace: (place:
   );
 }
 
-function QueueEntry({ asset, onShowPlace, onDecided }: { asset: ManagedAsset; onShowPlace: (place: Point) => void; onDecided: (asset: ManagedAsset, decision: ModerationDecision) => void }) {
+function QueueEntry({ asset, onShowPlace, onDecided, onEdit }: { asset: ManagedAsset; onShowPlace: (place: Point) => void; onDecided: (asset: ManagedAsset, decision: ModerationDecision) => void; onEdit: (id: string) => void }) {
   const { t, label } = useI18n();
   const [reports, setReports] = useState<Report[] | null>(null);
   const [message, setMessage] = useState('');
@@ -255,6 +266,9 @@ function QueueEntry({ asset, onShowPlace, onDecided }: { asset: ManagedAsset; on
         </ul>
       )}
       <button type="button" className="link" aria-expanded={showHistory} onClick={() => setShowHistory(!showHistory)}>{t.mine.history}</button>
+      {' · '}
+      {/* A moderator's fix (a typo, a changed time) goes live as it is, recorded as a version. */}
+      <button type="button" className="link" onClick={() => onEdit(asset.id)}>{t.moderation.edit}</button>
       {showHistory ? <VersionHistory assetId={asset.id} /> : null}
       <div className="decision">
         <label htmlFor={messageId}>{t.moderation.message}</label>

@@ -106,6 +106,9 @@ describe('sign-up, sign-in and sessions', () => {
     expect(wrong.statusCode).toBe(403);
     const crossSite = await agent.inject({ method: 'POST', url: '/api/auth/logout', headers: { origin: 'https://evil.example' } });
     expect(crossSite.statusCode).toBe(403);
+    // This site's own pages send their origin: the same host, or PUBLIC_URL's behind a proxy.
+    const sameSite = await agent.inject({ method: 'PATCH', url: '/api/assets/00000000-0000-4000-8000-000000000000', headers: { origin: 'http://localhost:80' }, payload: { name: 'Nieuw' } });
+    expect(sameSite.statusCode).toBe(404);
     // The session survived all three.
     expect((await agent.inject({ url: '/api/auth/session' })).json().user.id).toBe(agent.user.id);
   });

@@ -67,12 +67,18 @@ export function requirePermission(request: FastifyRequest, permission: Permissio
   return viewer;
 }
 
-/** The `origin` of a request's Origin header differs from the host it was sent to. */
-function isCrossOrigin(request: FastifyRequest): boolean {
+/**
+ * A request's Origin header names another site than this one: neither the host it was sent to
+ * nor the host of PUBLIC_URL (behind a proxy that rewrites the Host header, only the latter
+ * matches what the browser shows).
+ */
+function isCrossOrigin(request: FastifyRequest, publicHost: string): boolean {
   const origin = request.headers.origin;
   if (origin === undefined || origin === 'null') return origin === 'null';
   try {
-    return new URL(origin).host !== request.host;
+    // Both through URL, so that a default port (":80", ":443") is written the same way.
+    const host = new URL(origin).host;
+    return host !== new URL(`${request.protocol}://${request.host}`).host && host !== publicHost;
   } catch {
     return true;
   }
@@ -90,6 +96,7 @@ export const authPlugin = fp<{ publicUrl: string }>(
   async (app, { publicUrl }) => {
     await app.register(cookie);
     app.decorate('publicUrlIsHttps', publicUrl.startsWith('https:'));
+    const publicHost = new URL(publicUrl).host;
     app.decorateRequest('viewer', null);
     app.decorateRequest('session', null);
 
@@ -105,7 +112,7 @@ export const authPlugin = fp<{ publicUrl: string }>(
 
     app.addHook('preHandler', async (request) => {
       if (!UNSAFE_METHODS.has(request.method)) return;
-      if (isCrossOrigin(request)) throw new AppError('FORBIDDEN', 403, 'Writes are accepted from this site only');
+      if (isCrossOrigin(request, publicHost)) throw new AppError('FORBIDDEN', 403, 'Writes are accepted from this site only');
       if (request.cookies[SESSION_COOKIE] === undefined) return;
       const sent = request.headers['x-csrf-token'];
       // A stale cookie (an expired session) carries no rights, so it needs no token either.

@@ -1,6 +1,5 @@
 /// <reference lib="dom" />
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
@@ -8,6 +7,7 @@ import type { AssetPage } from '@kwartier/shared';
 import { buildApp } from '../../server/src/app.ts';
 import { buildWebIfNeeded } from '../../server/src/lib/web-build.ts';
 import { createUser } from '../../server/src/modules/accounts/accounts.service.ts';
+import { CHROMIUM, CHROMIUM_ARGS as ARGS, chromiumInstalled } from '../helpers/browser.ts';
 import { ensureDemoAreas, testConfig, testDatabase } from '../helpers/app.ts';
 
 /**
@@ -16,17 +16,7 @@ import { ensureDemoAreas, testConfig, testDatabase } from '../helpers/app.ts';
  * resident changing it, the moderator approving, and a visitor finding it on the map.
  * Each person has their own browser context, so their own session cookie.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-];
-
-const browserInstalled = existsSync(CHROMIUM);
-if (!browserInstalled) {
-  if (process.env.CI) throw new Error(`CI needs Chromium at ${CHROMIUM} for the browser tests`);
-  console.warn(`\nBrowser tests not run: no Chromium at ${CHROMIUM}. Install it with \`apt-get install chromium\`, or set CHROMIUM_PATH.\n`);
-}
+const browserInstalled = chromiumInstalled();
 
 /** Where the entry is placed: the centre of the map as opened, away from the demo's assets. */
 const PLACE = { lon: 4.48, lat: 52.15 };

@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,28 +11,14 @@ import { buildWebIfNeeded } from '../../server/src/lib/web-build.ts';
 import { seedDemoData } from '../../seeds/demo.ts';
 import { loadConfig } from '../../server/src/config.ts';
 import { clearAssets, testConfig, testDatabase } from '../helpers/app.ts';
+import { CHROMIUM, CHROMIUM_ARGS as ARGS, chromiumInstalled } from '../helpers/browser.ts';
 
 /**
  * The web app in Debian's Chromium (software WebGL), against the real server with the demo
  * data, on whichever database this run tests. Every request to another host is blocked, as
  * on a machine without internet: the offline style must still draw the map.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-];
-
-/**
- * Without Chromium (a fresh machine before `apt-get install chromium`), `npm test` still runs
- * everything else and says why these did not run. CI installs Chromium, and there a missing
- * browser is a failure, never a skip.
- */
-const browserInstalled = existsSync(CHROMIUM);
-if (!browserInstalled) {
-  if (process.env.CI) throw new Error(`CI needs Chromium at ${CHROMIUM} for the browser tests`);
-  console.warn(`\nBrowser tests not run: no Chromium at ${CHROMIUM}. Install it with \`apt-get install chromium\`, or set CHROMIUM_PATH.\n`);
-}
+const browserInstalled = chromiumInstalled();
 
 let app: FastifyInstance;
 let base: string;

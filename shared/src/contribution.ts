@@ -44,7 +44,8 @@ export type AssetVersion = z.infer<typeof AssetVersionSchema>;
  * app offers only the decisions it allows.
  */
 export const MODERATION_DECISIONS = {
-  approve: { path: 'approve', from: ['pending', 'hidden', 'changes_requested'], to: 'published', action: 'approved', needsMessage: false },
+  // From published too: a reported entry a moderator looked at and keeps, its reports closed.
+  approve: { path: 'approve', from: ['pending', 'hidden', 'changes_requested', 'published'], to: 'published', action: 'approved', needsMessage: false },
   request_changes: { path: 'request-changes', from: ['pending', 'hidden', 'published'], to: 'changes_requested', action: 'changes_requested', needsMessage: true },
   reject: { path: 'reject', from: ['pending', 'hidden', 'changes_requested', 'published'], to: 'rejected', action: 'rejected', needsMessage: true },
   archive: { path: 'archive', from: ['draft', 'pending', 'changes_requested', 'published', 'hidden', 'rejected'], to: 'archived', action: 'archived', needsMessage: false },

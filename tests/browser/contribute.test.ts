@@ -143,7 +143,8 @@ describe.runIf(browserInstalled)('contributing through the web app', () => {
     await mo.getByLabel('Bericht aan de indiener').fill(changeRequest);
     await mo.getByRole('button', { name: 'Vraag aanpassing' }).click();
     await expect.poll(() => mo.getByRole('status').filter({ hasText: 'Aanpassing gevraagd' }).count()).toBe(1);
-    expect(await mo.getByTestId('queue-item').filter({ hasText: entryName }).count()).toBe(0);
+    // It stays in the queue, now waiting for the author.
+    await expect.poll(() => mo.getByTestId('queue-item').filter({ hasText: entryName }).textContent()).toContain('Aanpassing gevraagd');
 
     // The resident sees the message under "Mijn bijdragen", changes the entry and saves it.
     await rosa.getByRole('button', { name: 'Mijn bijdragen' }).first().click();

@@ -65,7 +65,9 @@ export type QueueFilter = { status: AssetStatus[]; kind: string; area: string; q
 
 export function moderationQueue(filter: QueueFilter, signal?: AbortSignal) {
   const params = new URLSearchParams({ limit: '100' });
-  if (filter.status.length > 0) params.set('status', filter.status.join(','));
+  // Reports can be open on a published entry that is still on the map: "reported only" looks there too.
+  const statuses = filter.reported && !filter.status.includes('published') ? [...filter.status, 'published'] : filter.status;
+  if (statuses.length > 0) params.set('status', statuses.join(','));
   if (filter.kind) params.set('kind', filter.kind);
   if (filter.area) params.set('area', filter.area);
   if (filter.q.trim()) params.set('q', filter.q.trim());

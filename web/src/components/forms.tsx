@@ -35,7 +35,9 @@ export function schemaProblems(error: z.ZodError, t: Catalogue): Problems {
       // shared/src/messages.ts words a missing value as "required".
       if (issue.message === 'required') return t.problem.required;
       if (issue.code === 'too_small') {
-        return issue.origin === 'array' ? t.problem.chooseAtLeast(Number(issue.minimum)) : t.problem.tooShort(Number(issue.minimum));
+        if (issue.origin === 'array') return t.problem.chooseAtLeast(Number(issue.minimum));
+        // An empty text field is a field left open, not one a character too short.
+        return Number(issue.minimum) <= 1 ? t.problem.required : t.problem.tooShort(Number(issue.minimum));
       }
       if (issue.code === 'too_big') return t.problem.tooLong(Number(issue.maximum));
       // A choice left open: zod words it as the list of allowed values.

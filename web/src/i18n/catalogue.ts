@@ -116,7 +116,7 @@ const nl = {
     passwordChanged: 'Je wachtwoord is veranderd. Log nu in met je nieuwe wachtwoord.',
     passwordsDiffer: 'De twee wachtwoorden zijn niet hetzelfde.',
     resetLink: 'Link',
-    resetLinkInvalid: 'Deze link is verlopen of al gebruikt. Vraag hieronder een nieuwe aan via “Wachtwoord vergeten?”.',
+    resetLinkInvalid: 'Deze link is verlopen of al gebruikt. Vul hieronder je e-mailadres in, dan sturen we een nieuwe.',
   },
   errors: {
     checkFields: 'Kijk de gemarkeerde velden na.',
@@ -304,6 +304,13 @@ const nl = {
     outcome: 'Uitkomst',
     who: 'Door',
     target: 'Over',
+    actions: {
+      login: 'Inloggen', 'account.created': 'Account gemaakt', 'account.deleted': 'Account verwijderd', 'roles.changed': 'Rollen gewijzigd',
+      'authorization.denied': 'Geweigerd verzoek', 'password_reset.requested': 'Nieuw wachtwoord gevraagd', 'password_reset.completed': 'Nieuw wachtwoord gekozen',
+      'moderation.approve': 'Goedgekeurd', 'moderation.request_changes': 'Aanpassing gevraagd', 'moderation.reject': 'Afgewezen', 'moderation.archive': 'Gearchiveerd',
+      'moderation.edit': 'Aangepast door moderator', 'moderation.hidden_after_reports': 'Verborgen na meldingen',
+    } as Record<string, string>,
+    outcomes: { success: 'gelukt', failure: 'mislukt', denied: 'geweigerd' } as Record<string, string>,
   },
   moderation: {
     signInFirst: 'Log in als moderator om de wachtrij te zien.',
@@ -478,7 +485,7 @@ const en: Catalogue = {
     passwordChanged: 'Your password has been changed. Sign in now with your new password.',
     passwordsDiffer: 'The two passwords are not the same.',
     resetLink: 'Link',
-    resetLinkInvalid: 'This link has expired or was used already. Ask for a new one below with “Forgot your password?”.',
+    resetLinkInvalid: 'This link has expired or was used already. Fill in your e-mail address below and we send a new one.',
   },
   errors: {
     checkFields: 'Please check the marked fields.',
@@ -658,6 +665,13 @@ const en: Catalogue = {
     outcome: 'Outcome',
     who: 'By',
     target: 'About',
+    actions: {
+      login: 'Sign-in', 'account.created': 'Account created', 'account.deleted': 'Account deleted', 'roles.changed': 'Roles changed',
+      'authorization.denied': 'Refused request', 'password_reset.requested': 'New password asked for', 'password_reset.completed': 'New password chosen',
+      'moderation.approve': 'Approved', 'moderation.request_changes': 'Changes requested', 'moderation.reject': 'Rejected', 'moderation.archive': 'Archived',
+      'moderation.edit': 'Edited by a moderator', 'moderation.hidden_after_reports': 'Hidden after reports',
+    } as Record<string, string>,
+    outcomes: { success: 'succeeded', failure: 'failed', denied: 'refused' } as Record<string, string>,
   },
   moderation: {
     signInFirst: 'Sign in as a moderator to see the queue.',

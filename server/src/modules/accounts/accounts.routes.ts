@@ -57,7 +57,8 @@ export const accountRoutes: FastifyPluginAsyncZod<AccountRoutesOptions> = async 
       body: LoginSchema,
       response: { 200: SessionSchema, ...errors },
     },
-    config: app.limitedTo('login', 10),
+    // Ten tries per address and network; a hundred per network, for a spray across accounts.
+    preHandler: [app.limitHandler('login', 10, 'address-and-email'), app.limitHandler('login-any', 100)],
     handler: async (request, reply) => {
       const user = await service.login(app.db, request.body);
       const csrfToken = await signIn(request, reply, user.id);

@@ -63,10 +63,11 @@ export async function login(db: Kysely<DB>, input: Login): Promise<User> {
   const row = await repository.findUserByEmail(db, input.email);
   const valid = row ? await verifyPassword(input.password, row.password_hash) : await verifyAgainstDecoy(input.password);
   if (!row || !valid) {
+    // The account tried is the target, not the actor: whoever typed the password is unknown.
     await recordAudit(db, {
       action: 'login',
       outcome: 'failure',
-      actorId: row?.id ?? null,
+      ...(row ? { targetType: 'user', targetId: row.id } : {}),
       details: { reason: row ? 'wrong_password' : 'unknown_account' },
     });
     throw new AppError('UNAUTHENTICATED', 401, 'Wrong e-mail address or password');

@@ -81,7 +81,15 @@ export function LoginPage({ resetToken, onDone, onResetDone }: Props) {
         setMode('signin');
         onResetDone();
         setNotice(t.account.passwordChanged);
-      }, (error) => (error.status === 400 && error.fields.some((f) => f.field === 'body.token') ? t.account.resetLinkInvalid : null));
+      }, (error) => {
+        if (error.status !== 400 || !error.fields.some((f) => f.field === 'body.token')) return null;
+        // A dead link: off it, and on to the form that sends a new one, with the address to fill in.
+        onResetDone();
+        setMode('forgot');
+        setPassword('');
+        setRepeat('');
+        return t.account.resetLinkInvalid;
+      });
     }
     if (mode === 'signin') {
       if (!checked(LoginSchema.safeParse({ email, password }))) return;

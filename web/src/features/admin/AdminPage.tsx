@@ -14,6 +14,8 @@ export function AdminPage() {
   const session = useSession();
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
+  /** Bumped after a change of roles: the audit log then shows it. */
+  const [auditVersion, setAuditVersion] = useState(0);
 
   return (
     <section className="page admin" aria-labelledby="admin-title">
@@ -21,8 +23,8 @@ export function AdminPage() {
       {session.may('manageAccounts') ? (
         <>
           <p className="hint">{t.admin.intro}</p>
-          <Accounts />
-          <AuditLog />
+          <Accounts onChanged={() => setAuditVersion((n) => n + 1)} />
+          <AuditLog version={auditVersion} />
         </>
       ) : (
         <p>{t.admin.notAllowed}</p>
@@ -31,7 +33,7 @@ export function AdminPage() {
   );
 }
 
-function Accounts() {
+function Accounts({ onChanged }: { onChanged: () => void }) {
   const { t } = useI18n();
   const [q, setQ] = useState('');
   const [page, setPage] = useState<{ items: User[]; total: number } | null>(null);
@@ -63,13 +65,13 @@ function Accounts() {
       <ErrorSummary message={error} />
       {page ? <p className="hint" role="status">{t.admin.accounts(page.total)}</p> : null}
       <ul className="admin-users">
-        {page?.items.map((user) => <AccountRoles key={user.id} user={user} />)}
+        {page?.items.map((user) => <AccountRoles key={user.id} user={user} onChanged={onChanged} />)}
       </ul>
     </>
   );
 }
 
-function AccountRoles({ user }: { user: User }) {
+function AccountRoles({ user, onChanged }: { user: User; onChanged: () => void }) {
   const { t, label, language } = useI18n();
   const [roles, setChosen] = useState<Role[]>(user.roles);
   const [saved, setSaved] = useState<Role[]>(user.roles);
@@ -86,6 +88,7 @@ function AccountRoles({ user }: { user: User }) {
       setSaved(updated.roles);
       setChosen(updated.roles);
       setMessage({ error: false, text: t.admin.saved });
+      onChanged();
     } catch (err) {
       setMessage({ error: true, text: generalMessage(err, t) });
     } finally {
@@ -98,7 +101,7 @@ function AccountRoles({ user }: { user: User }) {
       <fieldset>
         <legend>
           <strong>{user.displayName}</strong> · {user.email}
-          <span className="hint"> · {t.admin.since(new Date(user.createdAt).toLocaleDateString(language === 'nl' ? 'nl-NL' : 'en-GB'))}</span>
+          <span className="hint"> · {t.admin.since(new Date(user.createdAt).toLocaleDateString(language === 'nl' ? 'nl-NL' : 'en-GB'))} · <code title={user.id}>{user.id.slice(0, 8)}</code></span>
         </legend>
         <div className="checkbox-row" role="group" aria-label={t.admin.rolesOf(user.displayName)}>
           {ROLES.map((role) => (
@@ -115,14 +118,14 @@ function AccountRoles({ user }: { user: User }) {
   );
 }
 
-function AuditLog() {
+function AuditLog({ version }: { version: number }) {
   const { t, language } = useI18n();
   const [entries, setEntries] = useState<AuditEntry[] | null>(null);
   useEffect(() => {
     const controller = new AbortController();
     auditLog(controller.signal).then((log) => setEntries(log.items), () => setEntries([]));
     return () => controller.abort();
-  }, []);
+  }, [version]);
   const time = new Intl.DateTimeFormat(language === 'nl' ? 'nl-NL' : 'en-GB', { dateStyle: 'short', timeStyle: 'medium' });
   const short = (id: string | null) => (id ? id.slice(0, 8) : '–');
 
@@ -138,8 +141,8 @@ function AuditLog() {
           {entries?.map((entry) => (
             <tr key={entry.id}>
               <td>{time.format(new Date(entry.at))}</td>
-              <td>{entry.action}{typeof entry.details.route === 'string' ? ` ${entry.details.route}` : ''}</td>
-              <td>{entry.outcome}</td>
+              <td>{t.admin.actions[entry.action] ?? entry.action}{typeof entry.details.route === 'string' ? <> <code>{entry.details.route}</code></> : null}</td>
+              <td>{t.admin.outcomes[entry.outcome] ?? entry.outcome}</td>
               <td><code>{short(entry.actorId)}</code></td>
               <td>{entry.targetType ? `${entry.targetType} ` : ''}<code>{short(entry.targetId)}</code></td>
             </tr>

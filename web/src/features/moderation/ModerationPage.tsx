@@ -57,7 +57,8 @@ export function ModerationPage({ onShowPlace, onSignIn, onEdit }: { onShowPlace:
     return () => controller.abort();
   }, []);
 
-  const filterKey = JSON.stringify(filter);
+  const [reload, setReload] = useState(0);
+  const filterKey = JSON.stringify([filter, reload]);
   useEffect(() => {
     if (!allowed) return;
     const controller = new AbortController();
@@ -92,8 +93,8 @@ export function ModerationPage({ onShowPlace, onSignIn, onEdit }: { onShowPlace:
   }
 
   const decided = (asset: ManagedAsset, decision: ModerationDecision) => {
-    setItems((current) => current?.filter((item) => item.id !== asset.id) ?? null);
-    setTotal((n) => Math.max(0, n - 1));
+    // Asked again: the entry may still belong in the list (a change requested, with that status ticked).
+    setReload((n) => n + 1);
     setOpen(null);
     setStatus(t.moderation.done[decision](asset.name));
     requestAnimationFrame(() => statusRef.current?.focus());

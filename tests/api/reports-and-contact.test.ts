@@ -58,6 +58,16 @@ describe('reports', () => {
     expect((await moderator.inject({ url: `/api/assets/${entry.id}/full` })).json().openReports).toBe(4);
   });
 
+  it('lets a moderator keep a reported entry on the map, closing its reports', async () => {
+    const entry = await createAsset(app);
+    await report(entry.id, '192.0.2.60');
+    const queue = (await moderator.inject({ url: '/api/moderation/queue?reported=true&status=published' })).json().items as ManagedAsset[];
+    expect(queue.map((a) => a.id)).toEqual([entry.id]);
+    const kept = await moderator.inject({ method: 'POST', url: `/api/moderation/assets/${entry.id}/approve`, payload: { message: 'Klopt nog.' } });
+    expect(kept.json()).toMatchObject({ status: 'published', openReports: 0 });
+    expect(await isPublic(entry.id)).toBe(true);
+  });
+
   it('names a bad reason, and refuses reports on entries that are not public', async () => {
     const entry = await createAsset(app);
     const bad = await app.inject({ method: 'POST', url: `/api/assets/${entry.id}/reports`, payload: { reason: 'boring' } });

@@ -9,6 +9,7 @@ import { rateLimitPlugin } from './plugins/rate-limit.ts';
 import { createMailer, type Mailer } from './lib/mailer.ts';
 import { accountRoutes } from './modules/accounts/accounts.routes.ts';
 import { contributionRoutes } from './modules/contributions/contributions.routes.ts';
+import { buurtscanRoutes } from './modules/buurtscan/buurtscan.routes.ts';
 import { webPlugin } from './plugins/web.ts';
 import { docsPlugin } from './plugins/docs.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
@@ -84,6 +85,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   // checks of who may do what.
   await app.register(contributionRoutes);
   await app.register(areaRoutes);
+  await app.register(buurtscanRoutes, { now });
   await app.register(tileRoutes, { now });
   await app.register(placeRoutes, { locatieserverUrl: config.locatieserverUrl });
   await app.register(clientConfigRoutes, { mapStyleUrl: config.mapStyleUrl });

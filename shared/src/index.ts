@@ -11,3 +11,4 @@ export * from './place.ts';
 export * from './account.ts';
 export * from './contribution.ts';
 export * from './visibility.ts';
+export * from './indicators.ts';

@@ -26,6 +26,7 @@ export const docsPlugin = fp(
           { name: 'accounts', description: 'Sign-up, sign-in, password reset, one’s own data' },
           { name: 'admin', description: 'Roles and the audit log (admins)' },
           { name: 'areas', description: 'CBS gemeenten, wijken and buurten' },
+          { name: 'buurtscan', description: 'Indicators per buurt, wijk and gemeente; witte vlekken' },
           { name: 'tiles', description: 'Vector tiles for the map' },
           { name: 'health', description: 'Liveness and readiness' },
         ],

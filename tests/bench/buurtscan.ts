@@ -1,0 +1,142 @@
+/**
+ * `npm run bench:buurtscan` (also part of `npm run bench`): how long the buurtscan takes.
+ *
+ * 1. A municipality: BENCH_BUURTSCAN_MUNICIPAL (default 100,000) assets spread over the buurten
+ *    of the three demo gemeenten (CBS 2015), then the buurtscan of all of Amersfoort's buurten
+ *    with every indicator; counts and reach timed apart.
+ * 2. The country: BENCH_BUURTSCAN_NATIONAL (default 1,000,000) assets over all 3,475 wijken of
+ *    2024, then the scan of every wijk: the counting indicators, and one reach indicator.
+ *
+ * On each database of BENCH_BACKENDS (pglite,postgres); PostgreSQL is a throwaway cluster
+ * unless BENCH_DATABASE_URL names one (its areas and assets are replaced!).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { sql } from 'kysely';
+import { INDICATORS } from '@kwartier/shared';
+import { type Database, openDatabase } from '../../server/src/plugins/db.ts';
+import { PROJECT_ROOT } from '../../server/src/lib/paths.ts';
+import { type AreaInput, upsertArea } from '../../server/src/modules/areas/areas.repository.ts';
+import { analyzeAssets, insertAssets } from '../../server/src/modules/assets/assets.repository.ts';
+import { assetImportToRow } from '../../server/src/modules/assets/assets.service.ts';
+import { buurtscan } from '../../server/src/modules/buurtscan/buurtscan.service.ts';
+import { type FeatureCollection, PDOK_2024_WIJK_FIELDS, readCbsAreas } from '../../seeds/cbs.ts';
+import { demoAreas } from '../../seeds/demo.ts';
+import { generateAssets } from '../../seeds/generate.ts';
+
+const MUNICIPAL = Number(process.env.BENCH_BUURTSCAN_MUNICIPAL ?? 100_000);
+const NATIONAL = Number(process.env.BENCH_BUURTSCAN_NATIONAL ?? 1_000_000);
+const BACKENDS = (process.env.BENCH_BACKENDS ?? 'pglite,postgres').split(',');
+const SHARED_DATA_DIR = process.env.SHARED_DATA_DIR ?? path.resolve(PROJECT_ROOT, '..', 'shared', 'data');
+const BATCH = 1_000;
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+async function timed<T>(run: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = performance.now();
+  const value = await run();
+  return { value, ms: performance.now() - started };
+}
+
+async function loadAreasAndAssets(database: Database, areas: AreaInput[], count: number, label: string): Promise<void> {
+  const { db } = database;
+  await sql`TRUNCATE assets CASCADE`.execute(db);
+  await sql`DELETE FROM areas`.execute(db);
+  const areasLoaded = await timed(() => db.transaction().execute(async (trx) => {
+    for (const area of areas) await upsertArea(trx, area);
+  }));
+  console.log(`  ${areas.length.toLocaleString('en')} ${label} loaded in ${seconds(areasLoaded.ms)}`);
+  const places = areas.filter((area) => area.level === (label === 'wijken' ? 'wijk' : 'buurt'));
+  const generated = generateAssets(count, 2026, places);
+  const started = performance.now();
+  for (let i = 0; i < generated.length; i += BATCH) {
+    await insertAssets(db, generated.slice(i, i + BATCH).map(assetImportToRow));
+    if ((i / BATCH) % 50 === 49 || i + BATCH >= generated.length) {
+      const done = Math.min(i + BATCH, generated.length);
+      process.stdout.write(`  loaded ${done.toLocaleString('en')} assets, ${Math.round(done / ((performance.now() - started) / 1000)).toLocaleString('en')} rows/s\r`);
+    }
+  }
+  await analyzeAssets(database.db);
+  process.stdout.write(`\n  ${generated.length.toLocaleString('en')} assets loaded in ${seconds(performance.now() - started)}\n`);
+}
+
+function nationalWijken(): AreaInput[] {
+  const file = path.join(SHARED_DATA_DIR, 'cbs-wijken-2024', 'wijken_2024_nl.geojson');
+  const collection = JSON.parse(readFileSync(file, 'utf8')) as FeatureCollection;
+  return readCbsAreas(collection, 'wijk', 2024, 'cbs-wijken-2024', PDOK_2024_WIJK_FIELDS);
+}
+
+const COUNTED = INDICATORS.filter((indicator) => indicator.measure.type !== 'reach').map((indicator) => indicator.code);
+const REACH = INDICATORS.filter((indicator) => indicator.measure.type === 'reach').map((indicator) => indicator.code);
+
+type Result = { backend: string; what: string; ms: number; areas: number };
+
+async function bench(backend: string, database: Database): Promise<Result[]> {
+  const results: Result[] = [];
+  const now = new Date();
+
+  console.log(`  municipality: ${MUNICIPAL.toLocaleString('en')} assets over the demo buurten`);
+  await loadAreasAndAssets(database, await demoAreas(), MUNICIPAL, 'demo areas');
+  const amersfoort = { level: 'buurt' as const, gemeente: 'GM0307' };
+  await buurtscan(database.db, { ...amersfoort, indicators: COUNTED.slice(0, 2) }, now); // warm
+  for (const [what, indicators] of [
+    [`Amersfoort buurten, ${COUNTED.length} counting indicators`, COUNTED],
+    [`Amersfoort buurten, ${REACH.length} reach indicators`, REACH],
+    [`Amersfoort buurten, all ${INDICATORS.length} indicators`, undefined],
+  ] as const) {
+    const run = await timed(() => buurtscan(database.db, { ...amersfoort, ...(indicators ? { indicators: [...indicators] } : {}) }, now));
+    results.push({ backend, what, ms: run.ms, areas: run.value.areas.length });
+    console.log(`  ${what}: ${seconds(run.ms)} (${run.value.areas.length} buurten)`);
+  }
+
+  console.log(`  country: ${NATIONAL.toLocaleString('en')} assets over the 2024 wijken`);
+  await loadAreasAndAssets(database, nationalWijken(), NATIONAL, 'wijken');
+  for (const [what, indicators] of [
+    [`all wijken, ${COUNTED.length} counting indicators`, COUNTED],
+    ['all wijken, reach within 1,000 m of a peer-support group', ['reach_1000.peer_support']],
+    ['all wijken, reach within 500 m of a meeting place', ['reach_500.meeting_place']],
+  ] as const) {
+    const run = await timed(() => buurtscan(database.db, { level: 'wijk', indicators: [...indicators] }, now));
+    results.push({ backend, what, ms: run.ms, areas: run.value.areas.length });
+    console.log(`  ${what}: ${seconds(run.ms)} (${run.value.areas.length} wijken)`);
+  }
+  return results;
+}
+
+function startThrowawayPostgres(): { url: string; stop: () => void } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kwartier-bench-pg-'));
+  const script = path.join(PROJECT_ROOT, 'scripts', 'pg-test-cluster.sh');
+  const url = execFileSync(script, ['start', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()!;
+  return { url, stop: () => execFileSync(script, ['stop', dir], { stdio: 'inherit' }) };
+}
+
+async function main(): Promise<void> {
+  console.log(`Kwartier buurtscan benchmark, node ${process.version}`);
+  const results: Result[] = [];
+  for (const backend of BACKENDS) {
+    console.log(`\n${backend}`);
+    let stop = () => {};
+    let url: string | undefined;
+    if (backend === 'postgres') {
+      if (process.env.BENCH_DATABASE_URL) url = process.env.BENCH_DATABASE_URL;
+      else ({ url, stop } = startThrowawayPostgres());
+    }
+    const database = await openDatabase({ databaseUrl: url, dataDir: null, poolSize: 4 }, { info: () => {}, error: () => {} });
+    try {
+      results.push(...(await bench(backend, database)));
+    } finally {
+      await database.close();
+      stop();
+    }
+  }
+  console.log('\nResults');
+  for (const result of results) console.log(`  ${result.backend.padEnd(9)} ${result.what.padEnd(60)} ${seconds(result.ms).padStart(10)}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

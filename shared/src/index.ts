@@ -12,3 +12,4 @@ export * from './account.ts';
 export * from './contribution.ts';
 export * from './visibility.ts';
 export * from './indicators.ts';
+export * from './spreiding.ts';

@@ -91,6 +91,10 @@ const CASES: Case[] = [
   { name: 'decline a contact request', allowed: ['owner'], request: async () => ({ method: 'POST', url: `/api/contact-requests/${await contactRequestToOwner()}/decline` }) },
   { name: 'withdraw someone else’s contact request', allowed: ['owner'], request: async () => ({ method: 'POST', url: `/api/contact-requests/${await contactRequestToOwner()}/withdraw` }) },
   { name: 'grant roles', allowed: ['admin'], request: async () => ({ method: 'PUT', url: `/api/admin/users/${requester.user.id}/roles`, payload: { roles: ['resident'] } }) },
+  { name: 'read the spreading scores', allowed: ['analyst', 'admin'], request: async () => ({ url: '/api/buurtscan/scores?gemeente=GM0546' }) },
+  { name: 'read a buurt’s entered figures', allowed: ['analyst', 'admin'], request: async () => ({ url: '/api/areas/BU05460000/context' }) },
+  { name: 'enter a buurt’s figures', allowed: ['analyst', 'admin'], request: async () => ({ method: 'PUT', url: '/api/areas/BU05460000/context', payload: { values: { known_pressure: 3 } } }) },
+  { name: 'change the score weights', allowed: ['analyst', 'admin'], request: async () => ({ method: 'PUT', url: '/api/buurtscan/weights', payload: { draagkracht: {}, draaglast: {} } }) },
   { name: 'delete an account', allowed: [], request: async () => ({ method: 'DELETE', url: '/api/me', payload: { password: 'niet het wachtwoord' } }) },
 ];
 

@@ -143,6 +143,40 @@ export interface AppSecretsTable {
   value: string;
 }
 
+export interface AreaContextTable {
+  area_code: string;
+  field: string;
+  value: number | null;
+  updated_at: Timestamp;
+  updated_by: string | null;
+}
+
+export interface AreaContextHistoryTable {
+  id: Generated<number>;
+  area_code: string;
+  field: string;
+  from_value: number | null;
+  to_value: number | null;
+  note: string | null;
+  actor_id: string | null;
+  at: Timestamp;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: Json<unknown>;
+  updated_at: Timestamp;
+  updated_by: string | null;
+}
+
+export interface SettingsHistoryTable {
+  id: Generated<number>;
+  key: string;
+  value: Json<unknown>;
+  actor_id: string | null;
+  at: Timestamp;
+}
+
 export interface DB {
   areas: AreasTable;
   assets: AssetsTable;
@@ -155,6 +189,10 @@ export interface DB {
   consents: ConsentsTable;
   audit_log: AuditLogTable;
   app_secrets: AppSecretsTable;
+  area_context: AreaContextTable;
+  area_context_history: AreaContextHistoryTable;
+  settings: SettingsTable;
+  settings_history: SettingsHistoryTable;
 }
 
 export type AreaRow = Selectable<AreasTable>;

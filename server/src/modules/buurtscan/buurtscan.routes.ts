@@ -1,6 +1,23 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { ApiErrorSchema, BuurtscanQuerySchema, BuurtscanSchema, GapsQuerySchema, GapsSchema, IndicatorCatalogueSchema } from '@kwartier/shared';
+import {
+  ApiErrorSchema,
+  AreaCodeParamsSchema,
+  AreaContextSchema,
+  BuurtscanQuerySchema,
+  BuurtscanSchema,
+  ContextUpdateSchema,
+  GapsQuerySchema,
+  GapsSchema,
+  IndicatorCatalogueSchema,
+  ScoreWeightsSchema,
+  ScoresQuerySchema,
+  ScoresSchema,
+} from '@kwartier/shared';
+import { requirePermission } from '../../plugins/auth.ts';
 import * as service from './buurtscan.service.ts';
+import * as spreiding from './spreiding.service.ts';
+
+const errors = { 400: ApiErrorSchema, 401: ApiErrorSchema, 403: ApiErrorSchema, 404: ApiErrorSchema };
 
 export type BuurtscanRoutesOptions = { now: () => Date };
 
@@ -37,5 +54,63 @@ export const buurtscanRoutes: FastifyPluginAsyncZod<BuurtscanRoutesOptions> = as
       response: { 200: GapsSchema, 400: ApiErrorSchema, 404: ApiErrorSchema },
     },
     handler: async (request) => service.gaps(app.db, request.query),
+  });
+
+  // Spreidingsbeleid: for analysts. The figures about people placed in a buurt are small
+  // counts about vulnerable people; they and the scores built on them stay with analysts.
+
+  app.get('/api/buurtscan/scores', {
+    schema: {
+      tags: ['buurtscan'],
+      summary: 'Draagkracht and draaglast per buurt, each with its parts (analysts)',
+      querystring: ScoresQuerySchema,
+      response: { 200: ScoresSchema, ...errors },
+    },
+    handler: async (request) => {
+      requirePermission(request, 'analyse');
+      return spreiding.scores(app.db, request.query, now());
+    },
+  });
+
+  app.get('/api/buurtscan/weights', {
+    schema: { tags: ['buurtscan'], summary: 'The weights of the score parts in force (analysts)', response: { 200: ScoreWeightsSchema, ...errors } },
+    handler: async (request) => {
+      requirePermission(request, 'analyse');
+      return spreiding.weights(app.db);
+    },
+  });
+
+  app.put('/api/buurtscan/weights', {
+    schema: {
+      tags: ['buurtscan'],
+      summary: 'Change weights of score parts (analysts); parts not named keep theirs; every change is kept',
+      body: ScoreWeightsSchema,
+      response: { 200: ScoreWeightsSchema, ...errors },
+    },
+    handler: async (request) => spreiding.setWeights(app.db, requirePermission(request, 'analyse'), request.body),
+  });
+
+  app.get('/api/areas/:code/context', {
+    schema: {
+      tags: ['buurtscan'],
+      summary: 'The figures a municipality entered for an area, with their history (analysts)',
+      params: AreaCodeParamsSchema,
+      response: { 200: AreaContextSchema, ...errors },
+    },
+    handler: async (request) => {
+      requirePermission(request, 'analyse');
+      return spreiding.areaContext(app.db, request.params.code);
+    },
+  });
+
+  app.put('/api/areas/:code/context', {
+    schema: {
+      tags: ['buurtscan'],
+      summary: 'Enter or correct figures for an area (analysts); null clears one; every change is kept',
+      params: AreaCodeParamsSchema,
+      body: ContextUpdateSchema,
+      response: { 200: AreaContextSchema, ...errors },
+    },
+    handler: async (request) => spreiding.updateAreaContext(app.db, requirePermission(request, 'analyse'), request.params.code, request.body),
   });
 };

@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { DEFAULT_WEIGHTS, DRAAGLAST_PARTS, type Scores, suppressSmallCounts } from '@kwartier/shared';
+import { buildTestApp, clearAssets, ensureDemoAreas, testDatabase } from '../helpers/app.ts';
+import { type Agent, signedIn } from '../helpers/auth.ts';
+import { seedDemoData } from '../../seeds/demo.ts';
+
+let app: FastifyInstance;
+let analyst: Agent;
+beforeAll(async () => {
+  await ensureDemoAreas();
+  await clearAssets();
+  const { db } = await testDatabase();
+  await seedDemoData(db, { info: () => {} });
+  app = await buildTestApp();
+  analyst = await signedIn(app, ['analyst']);
+});
+afterAll(async () => {
+  await analyst.inject({ method: 'PUT', url: '/api/buurtscan/weights', payload: DEFAULT_WEIGHTS });
+  await app.close();
+});
+
+const LEIDEN_BUURT = 'BU05460000';
+
+async function scores(): Promise<Scores> {
+  const response = await analyst.inject({ url: '/api/buurtscan/scores?gemeente=GM0546' });
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json() as Scores;
+}
+
+describe('draagkracht and draaglast', () => {
+  it('adds up: every score is the sum of its parts’ contributions, by the documented formula', async () => {
+    const result = await scores();
+    expect(result.buurten.length).toBeGreaterThan(40);
+    for (const buurt of result.buurten) {
+      for (const score of [buurt.draagkracht, buurt.draaglast]) {
+        if (score.score === null) continue;
+        const sum = score.parts.reduce((total, part) => total + part.contribution, 0);
+        expect(sum).toBeCloseTo(score.score, 9);
+        // 100 × Σ (weight × scaled) / Σ weights, over the parts with a value.
+        const counted = score.parts.filter((part) => part.scaled !== null);
+        const expected = (100 * counted.reduce((t, p) => t + p.weight * p.scaled!, 0)) / counted.reduce((t, p) => t + p.weight, 0);
+        expect(score.score).toBeCloseTo(expected, 9);
+        for (const part of counted) expect(part.scaled).toBeGreaterThanOrEqual(0);
+        for (const part of counted) expect(part.scaled).toBeLessThanOrEqual(1);
+      }
+      if (buurt.draagkracht.score === null || buurt.draaglast.score === null) expect(buurt.balance).toBeNull();
+      else expect(buurt.balance).toBeCloseTo(buurt.draagkracht.score - buurt.draaglast.score, 9);
+    }
+  });
+
+  it('uses the figures analysts enter, per 1,000 inhabitants, and keeps their history', async () => {
+    const put = (values: Record<string, number | null>, note: string) =>
+      analyst.inject({ method: 'PUT', url: `/api/areas/${LEIDEN_BUURT}/context`, payload: { values, note } });
+    expect((await put({ placed_sheltered_housing: 6, placed_shelter: 2 }, 'Eerste telling')).statusCode).toBe(200);
+    const second = await put({ placed_shelter: 4, known_pressure: 7 }, 'Na overleg wijkteam');
+    expect(second.json().values).toMatchObject({ placed_sheltered_housing: 6, placed_shelter: 4, known_pressure: 7 });
+    const history = second.json().history;
+    expect(history.slice(0, 2).map((h: { field: string; from: number | null; to: number | null }) => [h.field, h.from, h.to]).sort()).toEqual([
+      ['known_pressure', null, 7],
+      ['placed_shelter', 2, 4],
+    ]);
+    expect(history[0]).toMatchObject({ actorId: analyst.user.id, note: 'Na overleg wijkteam' });
+
+    const buurt = (await scores()).buurten.find((b) => b.code === LEIDEN_BUURT)!;
+    const placed = buurt.draaglast.parts.find((part) => part.code === 'placed')!;
+    expect(placed.raw).toBeCloseTo((10 * 1000) / buurt.inhabitants!, 9);
+    expect(buurt.draaglast.parts.find((part) => part.code === 'known_pressure')!.raw).toBe(7);
+
+    const bad = await analyst.inject({ method: 'PUT', url: `/api/areas/${LEIDEN_BUURT}/context`, payload: { values: { known_pressure: 11, happiness: 3 } } });
+    expect(bad.json().error.fields.map((f: { field: string }) => f.field).sort()).toEqual(['body.values.happiness', 'body.values.known_pressure']);
+  });
+
+  it('changes a score as documented when an analyst changes a weight', async () => {
+    const before = await scores();
+    const changed = await analyst.inject({ method: 'PUT', url: '/api/buurtscan/weights', payload: { draagkracht: {}, draaglast: { placed: 0 } } });
+    expect(changed.json().draaglast.placed).toBe(0);
+    const after = await scores();
+    const other = DRAAGLAST_PARTS.filter((part) => part.code !== 'placed');
+    for (const [i, buurt] of after.buurten.entries()) {
+      const previous = before.buurten[i]!.draaglast;
+      // Without "placed", the score is the remaining parts' weighted mean of their scaled values.
+      const counted = previous.parts.filter((part) => part.scaled !== null && other.some((o) => o.code === part.code));
+      const totalWeight = counted.reduce((t, p) => t + p.weight, 0);
+      const expected = totalWeight === 0 ? 0 : (100 * counted.reduce((t, p) => t + p.weight * p.scaled!, 0)) / totalWeight;
+      if (buurt.draaglast.score !== null) expect(buurt.draaglast.score).toBeCloseTo(expected, 9);
+      expect(buurt.draaglast.parts.find((part) => part.code === 'placed')!.contribution).toBe(0);
+    }
+    const unknownPart = await analyst.inject({ method: 'PUT', url: '/api/buurtscan/weights', payload: { draagkracht: { charm: 2 }, draaglast: {} } });
+    expect(unknownPart.json().error.fields[0].field).toBe('body.draagkracht.charm');
+  });
+
+  it('is for analysts only', async () => {
+    expect((await app.inject({ url: '/api/buurtscan/scores?gemeente=GM0546' })).statusCode).toBe(401);
+    const resident = await signedIn(app);
+    expect((await resident.inject({ url: '/api/buurtscan/scores?gemeente=GM0546' })).statusCode).toBe(403);
+    expect((await resident.inject({ method: 'PUT', url: `/api/areas/${LEIDEN_BUURT}/context`, payload: { values: { known_pressure: 1 } } })).statusCode).toBe(403);
+    expect((await resident.inject({ url: `/api/areas/${LEIDEN_BUURT}/context` })).statusCode).toBe(403);
+  });
+});
+
+describe('small counts of people', () => {
+  it('show 1 to 4 as "< 5", and 0 and 5 up as they are', () => {
+    const { cells } = suppressSmallCounts([{ key: 'a', count: 0 }, { key: 'b', count: 3 }, { key: 'c', count: 5 }, { key: 'd', count: 12 }]);
+    expect(cells.map((cell) => cell.count)).toEqual([0, '< 5', 5, 12]);
+  });
+
+  it('hide a second cell when a published total would give the one hidden cell away', () => {
+    // 20 = 3 + 5 + 12: without the second suppression, 20 − 5 − 12 reveals the 3.
+    const published = suppressSmallCounts([{ key: 'a', count: 3 }, { key: 'b', count: 5 }, { key: 'c', count: 12 }], 20);
+    expect(published.cells.map((cell) => cell.count)).toEqual(['< 5', '< 5', 12]);
+    expect(published.total).toBe(20);
+    // Whatever is published, the hidden cells cannot be told apart by subtraction.
+    const shown = published.cells.filter((cell) => typeof cell.count === 'number').reduce((t, c) => t + (c.count as number), 0);
+    expect(20 - shown).toBe(8); // two cells share 8: neither is known
+  });
+
+  it('need no second cell when two are hidden already, and hide a small total', () => {
+    const published = suppressSmallCounts([{ key: 'a', count: 2 }, { key: 'b', count: 1 }, { key: 'c', count: 9 }], 12);
+    expect(published.cells.map((cell) => cell.count)).toEqual(['< 5', '< 5', 9]);
+    expect(suppressSmallCounts([{ key: 'a', count: 2 }, { key: 'b', count: 0 }], 2).total).toBe('< 5');
+  });
+});

@@ -31,6 +31,8 @@ export const PERMISSIONS = {
   seeSharedWithProfessionals: ['professional', 'moderator', 'admin'],
   /** Review the queue: approve, ask for changes, reject, archive; see every entry whole. */
   moderate: ['moderator', 'admin'],
+  /** Keep the sociale wijkagenda: add and change agenda items. */
+  keepAgenda: ['professional', 'analyst', 'admin'],
   /** Enter per-buurt figures for the spreading policy, set the score weights, see the scores. */
   analyse: ['analyst', 'admin'],
   /** Grant roles and read the audit log. */

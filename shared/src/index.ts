@@ -13,3 +13,4 @@ export * from './contribution.ts';
 export * from './visibility.ts';
 export * from './indicators.ts';
 export * from './spreiding.ts';
+export * from './agenda.ts';

@@ -95,6 +95,8 @@ const CASES: Case[] = [
   { name: 'read a buurt’s entered figures', allowed: ['analyst', 'admin'], request: async () => ({ url: '/api/areas/BU05460000/context' }) },
   { name: 'enter a buurt’s figures', allowed: ['analyst', 'admin'], request: async () => ({ method: 'PUT', url: '/api/areas/BU05460000/context', payload: { values: { known_pressure: 3 } } }) },
   { name: 'change the score weights', allowed: ['analyst', 'admin'], request: async () => ({ method: 'PUT', url: '/api/buurtscan/weights', payload: { draagkracht: {}, draaglast: {} } }) },
+  { name: 'add an agenda item', allowed: ['professional', 'analyst', 'admin'], request: async () => ({ method: 'POST', url: '/api/agenda', payload: { areaCode: 'BU05460000', title: 'Proef' } }) },
+  { name: 'read agenda suggestions', allowed: ['professional', 'analyst', 'admin'], request: async () => ({ url: '/api/agenda/suggestions?gemeente=GM0222' }) },
   { name: 'delete an account', allowed: [], request: async () => ({ method: 'DELETE', url: '/api/me', payload: { password: 'niet het wachtwoord' } }) },
 ];
 

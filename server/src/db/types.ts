@@ -177,6 +177,24 @@ export interface SettingsHistoryTable {
   at: Timestamp;
 }
 
+export interface AgendaItemsTable {
+  id: Generated<string>;
+  area_code: string;
+  title: string;
+  description: Generated<string>;
+  characteristics: Generated<string[]>;
+  indicator: string | null;
+  gap: ColumnType<unknown, string | null, string | null>;
+  asset_ids: Generated<string[]>;
+  owner_organisation: Generated<string>;
+  status: Generated<string>;
+  due_date: ColumnType<string | null, string | null, string | null>;
+  created_by: string | null;
+  updated_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface DB {
   areas: AreasTable;
   assets: AssetsTable;
@@ -193,6 +211,7 @@ export interface DB {
   area_context_history: AreaContextHistoryTable;
   settings: SettingsTable;
   settings_history: SettingsHistoryTable;
+  agenda_items: AgendaItemsTable;
 }
 
 export type AreaRow = Selectable<AreasTable>;

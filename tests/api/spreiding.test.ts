@@ -12,6 +12,9 @@ beforeAll(async () => {
   await clearAssets();
   const { db } = await testDatabase();
   await seedDemoData(db, { info: () => {} });
+  // Figures other tests entered (the authorisation matrix) would muddle this test's history.
+  await db.deleteFrom('area_context').execute();
+  await db.deleteFrom('area_context_history').execute();
   app = await buildTestApp();
   analyst = await signedIn(app, ['analyst']);
 });

@@ -8,7 +8,8 @@ import { Filters } from './features/search/Filters.tsx';
 import { PlaceSearch } from './features/search/PlaceSearch.tsx';
 import { ResultList, type Result } from './features/search/ResultList.tsx';
 import { AssetDetail } from './features/detail/AssetDetail.tsx';
-import { DEFAULT_VIEW, RADII, readState, writeState, type AppState, type Page, type View } from './state/urlState.ts';
+import { DEFAULT_VIEW, RADII, readState, writeState, type AppState, type BuurtscanState, type Page, type View } from './state/urlState.ts';
+import type { Choropleth } from './features/map/MapView.tsx';
 import { useSession } from './state/session.tsx';
 import type { Point } from './features/contribute/assetForm.ts';
 
@@ -17,6 +18,7 @@ const LoginPage = lazy(() => import('./features/account/LoginPage.tsx').then((m)
 const ContributePage = lazy(() => import('./features/contribute/ContributePage.tsx').then((m) => ({ default: m.ContributePage })));
 const MinePage = lazy(() => import('./features/mine/MinePage.tsx').then((m) => ({ default: m.MinePage })));
 const ModerationPage = lazy(() => import('./features/moderation/ModerationPage.tsx').then((m) => ({ default: m.ModerationPage })));
+const BuurtscanPage = lazy(() => import('./features/buurtscan/BuurtscanPage.tsx').then((m) => ({ default: m.BuurtscanPage })));
 const AdminPage = lazy(() => import('./features/admin/AdminPage.tsx').then((m) => ({ default: m.AdminPage })));
 
 /** The names of the filters now set, as a person reads them: "Prikkelarm", "Nu open", "“koffie”". */
@@ -61,6 +63,12 @@ export function App() {
   const [marker, setMarker] = useState<Point | null>(null);
   /** Bumped for "add another": the contribute form starts empty again. */
   const [formKey, setFormKey] = useState(0);
+  /** The buurtscan's map: coloured buurten, the buurt chosen, the gemeente to fit, the drawn map for print. */
+  const [choropleth, setChoropleth] = useState<Choropleth | null>(null);
+  const [scanSelected, setScanSelected] = useState<string | null>(null);
+  const [fit, setFit] = useState<{ bounds: [number, number, number, number]; key: string } | null>(null);
+  const [mapImage, setMapImage] = useState<string | null>(null);
+  const fitTo = useCallback((bounds: [number, number, number, number]) => setFit({ bounds, key: `${bounds.join(',')}@${Date.now()}` }), []);
 
   /**
    * A change a person made: a new history entry, so that Back undoes it; a map move replaces
@@ -78,6 +86,10 @@ export function App() {
     }
     setState(next);
   }, []);
+
+  const updateBuurtscan = useCallback((change: Partial<BuurtscanState>, mode: 'push' | 'replace' = 'push') => {
+    update({ buurtscan: { ...current.current.buurtscan, ...change } }, mode);
+  }, [update]);
 
   /** Opens a page of the sidebar; the map stays. */
   const showPage = useCallback((page: Page, change: Partial<AppState> = {}) => {
@@ -219,7 +231,7 @@ export function App() {
   const page = state.page;
   return (
     <I18nContext.Provider value={i18n}>
-      <div className={page === 'search' ? 'app' : 'app wide'}>
+      <div className={page === 'search' ? 'app' : page === 'buurtscan' ? 'app wide page-buurtscan' : 'app wide'}>
         {page === 'search' ? <a className="skip-link" href="#results">{t.skipToResults}</a> : null}
         <header className="topbar">
           <h1>
@@ -228,6 +240,7 @@ export function App() {
           </h1>
           <div className="topbar-end">
             <nav className="account-nav" aria-label={t.account.menu}>
+              <button type="button" aria-current={page === 'buurtscan' ? 'page' : undefined} onClick={() => showPage('buurtscan', { selected: null })}>{t.buurtscan.title}</button>
               {user ? (
                 <>
                   <span className="who" data-testid="signed-in-as">{user.displayName}</span>
@@ -300,6 +313,16 @@ export function App() {
             />
           ) : page === 'admin' ? (
             <AdminPage />
+          ) : page === 'buurtscan' ? (
+            <BuurtscanPage
+              state={state.buurtscan}
+              onChange={updateBuurtscan}
+              selected={scanSelected}
+              onSelect={setScanSelected}
+              onChoropleth={setChoropleth}
+              onFit={fitTo}
+              mapImage={mapImage}
+            />
           ) : (
             <>
               <section className="near" aria-label={t.near}>
@@ -374,6 +397,10 @@ export function App() {
                 if (current.current.page === 'contribute') setMarker(point);
                 else update({ near: { ...point, radius: state.near?.radius ?? 1000 }, place: null });
               }}
+              choropleth={page === 'buurtscan' ? choropleth : null}
+              fit={page === 'buurtscan' ? fit : null}
+              onAreaClick={setScanSelected}
+              onSnapshot={setMapImage}
               onViewChange={(view, shown) => {
                 setBounds(shown);
                 update({ view }, 'replace');

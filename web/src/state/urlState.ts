@@ -7,6 +7,7 @@ import {
   TARGET_GROUP_CODES,
 } from '@kwartier/shared';
 import { LANGUAGES, type Language } from '../i18n/catalogue.ts';
+import { CLASS_METHODS, type ClassMethod } from '../features/buurtscan/classes.ts';
 
 /**
  * Everything a person set up on the page, kept in the URL so that a link can be shared and
@@ -27,7 +28,7 @@ export type Filters = {
 export type View = { lon: number; lat: number; zoom: number };
 
 /** What the sidebar shows: the search (the default), or one of the pages of an account. */
-export const PAGES = ['search', 'login', 'contribute', 'mine', 'moderation', 'admin'] as const;
+export const PAGES = ['search', 'login', 'contribute', 'mine', 'moderation', 'admin', 'buurtscan'] as const;
 export type Page = (typeof PAGES)[number];
 
 export type AppState = {
@@ -45,7 +46,12 @@ export type AppState = {
   selected: string | null;
   view: View;
   language: Language;
+  /** On the buurtscan page: the gemeente, the indicator and how its values are put in classes. */
+  buurtscan: BuurtscanState;
 };
+
+export type BuurtscanState = { gemeente: string | null; indicator: string | null; classes: ClassMethod };
+export const DEFAULT_BUURTSCAN: BuurtscanState = { gemeente: null, indicator: null, classes: 'quantile' };
 
 export const RADII = [500, 1000, 2000, 5000] as const;
 export const DEFAULT_VIEW: View = { lon: 5.25, lat: 52.1, zoom: 8 };
@@ -106,6 +112,14 @@ export function readState(search: string): AppState {
     selected: uuid(params.get('asset')),
     view: vlon !== null && vlat !== null && vzoom !== null ? { lon: vlon, lat: vlat, zoom: vzoom } : DEFAULT_VIEW,
     language: LANGUAGES.includes(language as Language) ? (language as Language) : 'nl',
+    buurtscan: page === 'buurtscan'
+      ? {
+          gemeente: /^GM\d{4}$/.test(params.get('gemeente') ?? '') ? params.get('gemeente') : null,
+          // Checked against the catalogue on the page; here only its shape.
+          indicator: /^[a-z0-9_.-]{1,80}$/.test(params.get('indicator') ?? '') ? params.get('indicator') : null,
+          classes: CLASS_METHODS.includes(params.get('classes') as ClassMethod) ? (params.get('classes') as ClassMethod) : 'quantile',
+        }
+      : DEFAULT_BUURTSCAN,
   };
 }
 
@@ -115,6 +129,11 @@ export function writeState(state: AppState): string {
   if (state.page === 'contribute' && state.edit) params.set('edit', state.edit);
   if (state.page === 'login' && state.reset) params.set('reset', state.reset);
   if (state.page === 'login' && state.next) params.set('next', state.next);
+  if (state.page === 'buurtscan') {
+    if (state.buurtscan.gemeente) params.set('gemeente', state.buurtscan.gemeente);
+    if (state.buurtscan.indicator) params.set('indicator', state.buurtscan.indicator);
+    params.set('classes', state.buurtscan.classes);
+  }
   const { filters } = state;
   for (const key of Object.keys(allowed) as Array<keyof typeof allowed>) {
     if (filters[key].length > 0) params.set(key, filters[key].join(','));

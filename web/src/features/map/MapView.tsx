@@ -7,7 +7,9 @@ import { assetTileUrl } from '../../api/client.ts';
 import { useI18n } from '../../i18n/I18nContext.tsx';
 import { installIcons } from './icons.ts';
 import { loadBasemap } from './basemap.ts';
-import { AREA_MIN_ZOOM, CLICKABLE_LAYERS, GEMEENTE_MIN_ZOOM, OUR_LAYERS, SOURCES, cbsAttribution } from './layers.ts';
+import type { ExpressionSpecification, FilterSpecification } from 'maplibre-gl';
+import { NO_VALUE_COLOUR } from '../buurtscan/classes.ts';
+import { AREA_MIN_ZOOM, ASSET_LAYERS, CLICKABLE_LAYERS, GEMEENTE_MIN_ZOOM, OUR_LAYERS, SOURCES, cbsAttribution } from './layers.ts';
 
 setWorkerUrl(workerUrl);
 
@@ -28,7 +30,30 @@ type Props = {
   onSelect: (id: string) => void;
   onPick: (point: { lat: number; lon: number }) => void;
   onViewChange: (view: View, bounds: [number, number, number, number]) => void;
+  /** The buurtscan: buurten coloured by class, one of them outlined; null on other pages. */
+  choropleth?: Choropleth | null;
+  /** Bounds to fit the map to, e.g. the gemeente of the buurtscan; a new key fits again. */
+  fit?: { bounds: [number, number, number, number]; key: string } | null;
+  /** A click on a buurt of the choropleth. */
+  onAreaClick?: (code: string) => void;
+  /** The drawn map as an image after each draw, while the choropleth shows: for the print view. */
+  onSnapshot?: (dataUrl: string) => void;
 };
+
+export type Choropleth = { colours: Record<string, string>; selected: string | null };
+
+function applyChoropleth(map: MapLibreMap, choropleth: Choropleth | null | undefined) {
+  if (!map.getLayer('buurtscan-fill')) return;
+  const entries = Object.entries(choropleth?.colours ?? {});
+  const inGemeente: FilterSpecification = ['in', ['get', 'code'], ['literal', entries.map(([code]) => code)]];
+  map.setFilter('buurtscan-fill', inGemeente);
+  map.setFilter('buurtscan-line', inGemeente);
+  map.setPaintProperty('buurtscan-fill', 'fill-color', entries.length > 0
+    ? (['match', ['get', 'code'], ...entries.flat(), NO_VALUE_COLOUR] as unknown as ExpressionSpecification)
+    : NO_VALUE_COLOUR);
+  map.setFilter('buurtscan-selected', ['==', ['get', 'code'], choropleth?.selected ?? '']);
+  for (const id of ASSET_LAYERS) if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', choropleth ? 'none' : 'visible');
+}
 
 /** A circle of `radius` metres as a polygon, for drawing the search area. */
 function circle(lon: number, lat: number, radius: number) {
@@ -79,6 +104,8 @@ export function MapView(props: Props) {
         attributionControl: false,
         maxZoom: 19,
         locale: t.mapControls,
+        // The print view of the buurtscan copies the drawn canvas into an image.
+        canvasContextAttributes: { preserveDrawingBuffer: true },
       });
       if (latest.current.fitOnLoad) map.fitBounds(latest.current.fitOnLoad, { padding: 40, animate: false });
       mapRef.current = map;
@@ -101,13 +128,24 @@ export function MapView(props: Props) {
         map.addSource(SOURCES.marker, { type: 'geojson', data: markerData(latest.current.marker) });
         for (const layer of OUR_LAYERS) map.addLayer(layer);
         map.setFilter('asset-selected', ['==', ['get', 'id'], latest.current.selected ?? '']);
+        applyChoropleth(map, latest.current.choropleth);
+        if (latest.current.fit) map.fitBounds(latest.current.fit.bounds, { padding: 30, animate: false });
         container.current?.setAttribute('data-map-ready', 'true');
         // When the first view with our data is fully drawn, in ms since navigation: for the
         // benchmark (npm run bench:web) and for tests that must wait for a drawn map.
         map.once('idle', () => container.current?.setAttribute('data-first-idle-ms', String(Math.round(performance.now()))));
       });
+      map.on('idle', () => {
+        // Not while printing: the map is hidden then, and its canvas resized to nothing useful.
+        if (map && latest.current.choropleth && latest.current.onSnapshot && !window.matchMedia('print').matches && map.getCanvas().clientWidth > 200) latest.current.onSnapshot(map.getCanvas().toDataURL('image/png'));
+      });
       map.on('click', (event) => {
         if (!map) return;
+        if (latest.current.choropleth) {
+          const [area] = map.getLayer('buurtscan-fill') ? map.queryRenderedFeatures(event.point, { layers: ['buurtscan-fill'] }) : [];
+          if (area && typeof area.properties.code === 'string') latest.current.onAreaClick?.(area.properties.code);
+          return;
+        }
         if (latest.current.picking) return latest.current.onPick({ lat: event.lngLat.lat, lon: event.lngLat.lng });
         const [hit] = map.queryRenderedFeatures(event.point, { layers: CLICKABLE_LAYERS.filter((id) => map!.getLayer(id)) });
         if (hit && hit.layer.id === 'asset-clusters') {
@@ -176,6 +214,17 @@ export function MapView(props: Props) {
     const map = mapRef.current;
     if (map?.getLayer('asset-selected')) map.setFilter('asset-selected', ['==', ['get', 'id'], props.selected ?? '']);
   }, [props.selected]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (map) applyChoropleth(map, props.choropleth);
+  }, [props.choropleth]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (map && props.fit) map.fitBounds(props.fit.bounds, { padding: 30 });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [props.fit?.key]);
 
   useEffect(() => {
     const map = mapRef.current;

@@ -1,6 +1,7 @@
 import type { LayerSpecification, StyleSpecification } from 'maplibre-gl';
 import { CLUSTER_MAX_ZOOM, TILE_LAYERS } from '@kwartier/shared';
 import { kindIconId } from './icons.ts';
+import { NO_VALUE_COLOUR } from '../buurtscan/classes.ts';
 
 /** Kwartier's own sources and layers, as typed constants; added on top of any basemap. */
 export const SOURCES = { assets: 'kwartier-assets', areas: 'kwartier-areas', gemeenten: 'kwartier-gemeenten', near: 'kwartier-near', marker: 'kwartier-marker' } as const;
@@ -40,6 +41,31 @@ export const OUR_LAYERS: LayerSpecification[] = [
     source: SOURCES.areas,
     'source-layer': TILE_LAYERS.areas,
     paint: { 'line-color': '#7a8a70', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 0.5, 15, 1.5] },
+  },
+  // The buurtscan's choropleth: the buurten of one gemeente, coloured by class (set by MapView).
+  {
+    id: 'buurtscan-fill',
+    type: 'fill',
+    source: SOURCES.areas,
+    'source-layer': TILE_LAYERS.areas,
+    filter: ['in', ['get', 'code'], ['literal', []]],
+    paint: { 'fill-color': NO_VALUE_COLOUR, 'fill-opacity': 0.85 },
+  },
+  {
+    id: 'buurtscan-line',
+    type: 'line',
+    source: SOURCES.areas,
+    'source-layer': TILE_LAYERS.areas,
+    filter: ['in', ['get', 'code'], ['literal', []]],
+    paint: { 'line-color': '#4a4a4a', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 0.6, 15, 1.5] },
+  },
+  {
+    id: 'buurtscan-selected',
+    type: 'line',
+    source: SOURCES.areas,
+    'source-layer': TILE_LAYERS.areas,
+    filter: ['==', ['get', 'code'], ''],
+    paint: { 'line-color': '#c45100', 'line-width': 4 },
   },
   {
     id: 'near-circle',
@@ -126,6 +152,8 @@ export const OUR_LAYERS: LayerSpecification[] = [
 ];
 
 export const CLICKABLE_LAYERS = ['asset-symbols', 'asset-single-clusters', 'asset-clusters'];
+/** Hidden under the choropleth: symbols would hide the colours they sit on. */
+export const ASSET_LAYERS = ['asset-clusters', 'asset-single-clusters', 'asset-symbols', 'asset-selected'];
 
 /**
  * The built-in style: land, and our layers on top. Used when no basemap is configured or the

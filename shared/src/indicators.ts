@@ -238,3 +238,24 @@ export const GapsSchema = z.object({
   /** Buurten with no such asset within the distance of any part of them. */
   buurten: z.array(z.object({ code: z.string(), name: z.string(), inhabitants: z.number().int().nullable(), nearestMeters: z.number().nullable() })),
 });
+
+/** The indicators a wijkanalyse weighs a wijk by: the headline ones, not every category. */
+export const WIJKANALYSE_INDICATORS = INDICATORS.filter(
+  (indicator) => !indicator.code.startsWith('assets_per_1000.category.') && !indicator.code.startsWith('target_group.'),
+).map((indicator) => indicator.code);
+
+const ComparisonSchema = z.object({ indicator: z.string(), value: z.number(), gemeenteValue: z.number(), ratio: z.number().nullable() });
+
+export const WijkanalyseSchema = z.object({
+  wijk: z.object({ code: z.string(), name: z.string(), inhabitants: z.number().int().nullable(), gemeenteCode: z.string(), year: z.number().int() }),
+  /** Indicators where the wijk scores at least a fifth above its gemeente, strongest first. */
+  strengths: z.array(ComparisonSchema),
+  /** Indicators where it scores at least a fifth below, weakest first. */
+  weaknesses: z.array(ComparisonSchema),
+  /** Per kind of place reach measures: the wijk's buurten with none within 1 km. */
+  gaps: z.array(z.object({ target: z.string(), buurten: z.array(z.object({ code: z.string(), name: z.string(), nearestMeters: z.number().nullable() })) })),
+  /** The published assets in the wijk, by name. */
+  assets: z.array(z.object({ id: z.string(), name: z.string(), kind: z.string(), category: z.string() })),
+  computedAt: z.iso.datetime(),
+});
+export type Wijkanalyse = z.infer<typeof WijkanalyseSchema>;

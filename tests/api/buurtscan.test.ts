@@ -174,6 +174,44 @@ describe('reach, on a case computed by hand', () => {
   });
 });
 
+describe('exports and the wijkanalyse', () => {
+  it('exports the same figures as GeoJSON with the buurt boundaries, and as CSV', async () => {
+    const json = await scan('level=buurt&gemeente=GM0546&indicators=assets_per_1000,social_capital.bonding');
+    const geojson = await app.inject({ url: '/api/buurtscan.geojson?level=buurt&gemeente=GM0546&indicators=assets_per_1000,social_capital.bonding' });
+    expect(geojson.headers['content-type']).toContain('application/geo+json');
+    const collection = JSON.parse(geojson.body);
+    expect(collection.type).toBe('FeatureCollection');
+    expect(collection.features).toHaveLength(json.areas.length);
+    for (const feature of collection.features) {
+      expect(feature.geometry.type).toBe('MultiPolygon');
+      const row = json.areas.find((area) => area.code === feature.properties.code)!;
+      expect(feature.properties.assets_per_1000).toBe(row.values.assets_per_1000);
+    }
+    expect(collection.metadata.source).toContain('CBS');
+    const csv = await app.inject({ url: '/api/buurtscan.csv?level=buurt&gemeente=GM0546&indicators=assets_per_1000' });
+    const lines = csv.body.replace(/^\ufeff/, '').trim().split('\r\n');
+    expect(lines[0]).toBe('code,name,level,gemeente,inhabitants,assets,assets_per_1000');
+    expect(lines).toHaveLength(json.areas.length + 1);
+  });
+
+  it('weighs a wijk against its gemeente, lists its gaps and the assets that carry it', async () => {
+    const response = await app.inject({ url: '/api/buurtscan/wijkanalyse/WK054601' });
+    expect(response.statusCode, response.body).toBe(200);
+    const analysis = response.json();
+    expect(analysis.wijk).toMatchObject({ code: 'WK054601', gemeenteCode: 'GM0546' });
+    expect(analysis.strengths.length + analysis.weaknesses.length).toBeGreaterThan(0);
+    for (const strength of analysis.strengths) expect(strength.value).toBeGreaterThanOrEqual(strength.gemeenteValue * 1.19);
+    for (const weakness of analysis.weaknesses) expect(weakness.value).toBeLessThanOrEqual(weakness.gemeenteValue * 0.81);
+    expect(analysis.gaps).toHaveLength(4);
+    for (const gap of analysis.gaps) for (const buurt of gap.buurten) expect(buurt.code.startsWith('BU054601')).toBe(true);
+    expect(analysis.assets.length).toBeGreaterThan(0);
+    for (const asset of analysis.assets.slice(0, 5)) {
+      expect((await app.inject({ url: `/api/assets/${asset.id}` })).json().wijk.code).toBe('WK054601');
+    }
+    expect((await app.inject({ url: '/api/buurtscan/wijkanalyse/WK999999' })).statusCode).toBe(404);
+  });
+});
+
 describe('witte vlekken', () => {
   it('lists the buurten with no peer-support group within the distance, and none when the distance covers all', async () => {
     const groups = await published('category=lotgenotengroep&area=GM0546');

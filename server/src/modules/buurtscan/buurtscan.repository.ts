@@ -171,3 +171,10 @@ export async function gaps(db: Db, scope: { year: number; gemeente: string }, se
     nearest: row.nearest === null ? null : Number(row.nearest),
   }));
 }
+
+/** The boundaries of the areas of a scope, as GeoJSON (six decimals: about 10 cm). */
+export async function areaGeometries(db: Db, scope: AreaScope): Promise<Map<string, unknown>> {
+  const result = await sql<{ code: string; geometry: string }>`
+    SELECT a.code, ST_AsGeoJSON(a.geom, 6) AS geometry FROM areas a WHERE ${inScope(scope, 'a')}`.execute(db);
+  return new Map(result.rows.map((row) => [row.code, JSON.parse(row.geometry) as unknown]));
+}

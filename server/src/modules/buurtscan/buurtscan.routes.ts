@@ -12,6 +12,7 @@ import {
   ScoreWeightsSchema,
   ScoresQuerySchema,
   ScoresSchema,
+  WijkanalyseSchema,
 } from '@kwartier/shared';
 import { requirePermission } from '../../plugins/auth.ts';
 import * as service from './buurtscan.service.ts';
@@ -44,6 +45,34 @@ export const buurtscanRoutes: FastifyPluginAsyncZod<BuurtscanRoutesOptions> = as
       response: { 200: BuurtscanSchema, 400: ApiErrorSchema, 404: ApiErrorSchema },
     },
     handler: async (request) => service.buurtscan(app.db, request.query, now()),
+  });
+
+  app.get('/api/buurtscan.geojson', {
+    schema: { tags: ['buurtscan'], summary: 'The buurtscan as GeoJSON: boundaries with the figures as properties', querystring: BuurtscanQuerySchema },
+    handler: async (request, reply) =>
+      reply
+        .type('application/geo+json; charset=utf-8')
+        .header('content-disposition', `attachment; filename="buurtscan-${request.query.gemeente ?? 'nl'}-${request.query.level}.geojson"`)
+        .send(JSON.stringify(await service.buurtscanGeoJson(app.db, request.query, now()))),
+  });
+
+  app.get('/api/buurtscan.csv', {
+    schema: { tags: ['buurtscan'], summary: 'The buurtscan as CSV: a row per area, a column per indicator', querystring: BuurtscanQuerySchema },
+    handler: async (request, reply) =>
+      reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="buurtscan-${request.query.gemeente ?? 'nl'}-${request.query.level}.csv"`)
+        .send(await service.buurtscanCsv(app.db, request.query, now())),
+  });
+
+  app.get('/api/buurtscan/wijkanalyse/:code', {
+    schema: {
+      tags: ['buurtscan'],
+      summary: 'Wijkanalyse: a wijk’s strengths and weaknesses against its gemeente, its gaps, and the assets that carry it',
+      params: AreaCodeParamsSchema,
+      response: { 200: WijkanalyseSchema, ...errors },
+    },
+    handler: async (request) => service.wijkanalyse(app.db, request.params.code, now()),
   });
 
   app.get('/api/buurtscan/gaps', {

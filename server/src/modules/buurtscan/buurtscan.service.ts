@@ -3,6 +3,9 @@ import {
   type Buurtscan,
   type BuurtscanQuery,
   INDICATORS,
+  REACH_TARGETS,
+  WIJKANALYSE_INDICATORS,
+  type Wijkanalyse,
   INDICATOR_GROUPS,
   INDICATOR_UNITS,
   type Indicator,
@@ -12,6 +15,7 @@ import type { DB } from '../../db/types.ts';
 import { AppError } from '../../lib/errors.ts';
 import { latestYear } from '../areas/areas.repository.ts';
 import * as repository from './buurtscan.repository.ts';
+import { listAssets } from '../assets/assets.repository.ts';
 
 /** Figures as the API gives them: ratios to four decimals, densities to two. */
 function rounded(indicator: Indicator, value: number | null): number | null {
@@ -93,5 +97,86 @@ export async function gaps(
       inhabitants: row.inhabitants,
       nearestMeters: row.nearest === null ? null : Math.round(row.nearest),
     })),
+  };
+}
+
+/** The buurtscan as GeoJSON: each area's boundary with its figures as properties. */
+export async function buurtscanGeoJson(db: Kysely<DB>, query: BuurtscanQuery, now: Date) {
+  const scan = await buurtscan(db, query, now);
+  const geometries = await repository.areaGeometries(db, { level: scan.level, year: scan.year!, gemeente: query.gemeente });
+  return {
+    type: 'FeatureCollection' as const,
+    // Kept in the file, so that a map made from it names its sources and date.
+    metadata: { level: scan.level, year: scan.year, computedAt: scan.computedAt, source: 'Kwartier; Bron: CBS, Kadaster (CC BY 4.0)' },
+    features: scan.areas.map((area) => ({
+      type: 'Feature' as const,
+      id: area.code,
+      geometry: geometries.get(area.code) ?? null,
+      properties: { code: area.code, name: area.name, level: area.level, gemeente: area.gemeenteCode, inhabitants: area.inhabitants, assets: area.assets, ...area.values },
+    })),
+  };
+}
+
+const csvCell = (value: unknown) => {
+  const text = value === null || value === undefined ? '' : String(value);
+  return /[",\n;]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+/** The buurtscan as CSV: a row per area, a column per indicator code (UTF-8 with a BOM). */
+export async function buurtscanCsv(db: Kysely<DB>, query: BuurtscanQuery, now: Date): Promise<string> {
+  const scan = await buurtscan(db, query, now);
+  const header = ['code', 'name', 'level', 'gemeente', 'inhabitants', 'assets', ...scan.indicators];
+  const rows = scan.areas.map((area) =>
+    [area.code, area.name, area.level, area.gemeenteCode, area.inhabitants, area.assets, ...scan.indicators.map((code) => area.values[code])].map(csvCell).join(','),
+  );
+  return `\ufeff${[header.join(','), ...rows].join('\r\n')}\r\n`;
+}
+
+/**
+ * A wijk against its gemeente: the headline indicators where it is at least a fifth stronger or
+ * weaker (by the ratio of the two values; a gemeente value of 0 gives no ratio and no verdict),
+ * the buurten without a peer-support group, meeting place, walk-in or contact point within
+ * 1 km, and the published assets that carry the wijk.
+ */
+export async function wijkanalyse(db: Kysely<DB>, code: string, now: Date): Promise<Wijkanalyse> {
+  const year = await yearOf(db, 'wijk', undefined);
+  const wijk = (await repository.areaCounts(db, { level: 'wijk', year }, [])).find((row) => row.code === code);
+  if (!wijk) throw new AppError('NOT_FOUND', 404, 'Wijk not found');
+  const indicators = [...WIJKANALYSE_INDICATORS];
+  const [ofWijk, ofGemeente] = await Promise.all([
+    buurtscan(db, { level: 'wijk', gemeente: wijk.gemeente_code, indicators }, now),
+    buurtscan(db, { level: 'gemeente', gemeente: wijk.gemeente_code, indicators }, now),
+  ]);
+  const wijkValues = ofWijk.areas.find((row) => row.code === code)!.values;
+  const gemeenteValues = ofGemeente.areas[0]?.values ?? {};
+  const comparisons = indicators.flatMap((indicator) => {
+    const value = wijkValues[indicator];
+    const gemeenteValue = gemeenteValues[indicator];
+    if (value === null || value === undefined || gemeenteValue === null || gemeenteValue === undefined) return [];
+    return [{ indicator, value, gemeenteValue, ratio: gemeenteValue === 0 ? null : Math.round((value / gemeenteValue) * 100) / 100 }];
+  });
+  const rated = comparisons.filter((comparison) => comparison.ratio !== null) as Array<(typeof comparisons)[number] & { ratio: number }>;
+
+  const buurtPrefix = `BU${code.slice(2)}`;
+  const gapsByTarget = [];
+  for (const target of REACH_TARGETS) {
+    const select = 'categories' in target.select ? { categories: target.select.categories } : { kinds: target.select.kinds };
+    const rows = await repository.gaps(db, { year: await yearOf(db, 'buurt', undefined), gemeente: wijk.gemeente_code }, select, 1000);
+    gapsByTarget.push({
+      target: target.code,
+      buurten: rows
+        .filter((row) => row.code.startsWith(buurtPrefix))
+        .map((row) => ({ code: row.code, name: row.name, nearestMeters: row.nearest === null ? null : Math.round(row.nearest) })),
+    });
+  }
+  const { rows: carried } = await listAssets(db, { area: [code] }, { limit: 100, offset: 0 });
+
+  return {
+    wijk: { code, name: wijk.name, inhabitants: wijk.inhabitants, gemeenteCode: wijk.gemeente_code, year },
+    strengths: rated.filter((c) => c.ratio >= 1.2).sort((a, b) => b.ratio - a.ratio).slice(0, 6),
+    weaknesses: rated.filter((c) => c.ratio <= 0.8).sort((a, b) => a.ratio - b.ratio).slice(0, 6),
+    gaps: gapsByTarget,
+    assets: carried.map((asset) => ({ id: asset.id, name: asset.name, kind: asset.kind, category: asset.category })),
+    computedAt: now.toISOString(),
   };
 }

@@ -101,6 +101,10 @@ describe('buurtscan indicators, checked against independent computations on the 
     const result = await scan('level=buurt&gemeente=GM0222');
     expect(result.indicators).toHaveLength(INDICATORS.length);
     for (const row of result.areas) expect(Object.keys(row.values)).toHaveLength(INDICATORS.length);
+    // Reach for every buurt of the country takes minutes: per buurt or wijk it needs a gemeente.
+    const national = await app.inject({ url: '/api/buurtscan?level=buurt&indicators=reach_500.walk_in' });
+    expect(national.json().error.fields).toEqual([{ field: 'query.gemeente', message: expect.any(String) }]);
+    expect((await app.inject({ url: '/api/buurtscan?level=buurt&indicators=assets_per_1000' })).statusCode).toBe(200);
     const bad = await app.inject({ url: '/api/buurtscan?indicators=assets_per_1000,happiness' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.fields[0].field).toBe('query.indicators.1');

@@ -5,6 +5,8 @@ import {
   AreaContextSchema,
   BuurtscanQuerySchema,
   BuurtscanSchema,
+  type BuurtscanQuery,
+  INDICATOR_CODES,
   ContextUpdateSchema,
   GapsQuerySchema,
   GapsSchema,
@@ -15,10 +17,20 @@ import {
   WijkanalyseSchema,
 } from '@kwartier/shared';
 import { requirePermission } from '../../plugins/auth.ts';
+import { invalid } from '../../lib/errors.ts';
 import * as service from './buurtscan.service.ts';
 import * as spreiding from './spreiding.service.ts';
 
 const errors = { 400: ApiErrorSchema, 401: ApiErrorSchema, 403: ApiErrorSchema, 404: ApiErrorSchema };
+
+/** Reach below the gemeente level is asked for one gemeente at a time (see the route). */
+function checkScope(query: BuurtscanQuery): BuurtscanQuery {
+  const wantsReach = (query.indicators ?? INDICATOR_CODES).some((code) => code.startsWith('reach_'));
+  if (wantsReach && query.level !== 'gemeente' && !query.gemeente) {
+    throw invalid([{ field: 'query.gemeente', message: 'name a gemeente for reach indicators per buurt or wijk' }]);
+  }
+  return query;
+}
 
 export type BuurtscanRoutesOptions = { now: () => Date };
 
@@ -44,25 +56,33 @@ export const buurtscanRoutes: FastifyPluginAsyncZod<BuurtscanRoutesOptions> = as
       querystring: BuurtscanQuerySchema,
       response: { 200: BuurtscanSchema, 400: ApiErrorSchema, 404: ApiErrorSchema },
     },
-    handler: async (request) => service.buurtscan(app.db, request.query, now()),
+    // Reach over every buurt of the country takes minutes (npm run bench:buurtscan): a public
+    // request names a gemeente for it, and a client gets 300 scans a window.
+    config: app.limitedTo('buurtscan', 300),
+    handler: async (request) => {
+      checkScope(request.query);
+      return service.buurtscan(app.db, request.query, now());
+    },
   });
 
   app.get('/api/buurtscan.geojson', {
     schema: { tags: ['buurtscan'], summary: 'The buurtscan as GeoJSON: boundaries with the figures as properties', querystring: BuurtscanQuerySchema },
+    config: app.limitedTo('buurtscan', 300),
     handler: async (request, reply) =>
       reply
         .type('application/geo+json; charset=utf-8')
         .header('content-disposition', `attachment; filename="buurtscan-${request.query.gemeente ?? 'nl'}-${request.query.level}.geojson"`)
-        .send(JSON.stringify(await service.buurtscanGeoJson(app.db, request.query, now()))),
+        .send(JSON.stringify(await service.buurtscanGeoJson(app.db, checkScope(request.query), now()))),
   });
 
   app.get('/api/buurtscan.csv', {
     schema: { tags: ['buurtscan'], summary: 'The buurtscan as CSV: a row per area, a column per indicator', querystring: BuurtscanQuerySchema },
+    config: app.limitedTo('buurtscan', 300),
     handler: async (request, reply) =>
       reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="buurtscan-${request.query.gemeente ?? 'nl'}-${request.query.level}.csv"`)
-        .send(await service.buurtscanCsv(app.db, request.query, now())),
+        .send(await service.buurtscanCsv(app.db, checkScope(request.query), now())),
   });
 
   app.get('/api/buurtscan/wijkanalyse/:code', {

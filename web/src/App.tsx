@@ -1,6 +1,7 @@
 import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ASSET_KINDS, CATEGORIES, CHARACTERISTICS, INCLUSION_FEATURES, SOCIAL_CAPITAL_TYPES, TARGET_GROUPS, type Asset, type Label } from '@kwartier/shared';
 import { ApiUnavailableError, getAsset, listAssets, nearbyAssets } from './api/client.ts';
+import { boundsOf, getAreaFeature } from './api/buurtscan.ts';
 import { LANGUAGES } from './i18n/catalogue.ts';
 import { I18nContext, i18nFor } from './i18n/I18nContext.tsx';
 import { MapView } from './features/map/MapView.tsx';
@@ -19,6 +20,9 @@ const ContributePage = lazy(() => import('./features/contribute/ContributePage.t
 const MinePage = lazy(() => import('./features/mine/MinePage.tsx').then((m) => ({ default: m.MinePage })));
 const ModerationPage = lazy(() => import('./features/moderation/ModerationPage.tsx').then((m) => ({ default: m.ModerationPage })));
 const BuurtscanPage = lazy(() => import('./features/buurtscan/BuurtscanPage.tsx').then((m) => ({ default: m.BuurtscanPage })));
+const WijkPage = lazy(() => import('./features/wijk/WijkPage.tsx').then((m) => ({ default: m.WijkPage })));
+const AgendaPage = lazy(() => import('./features/agenda/AgendaPage.tsx').then((m) => ({ default: m.AgendaPage })));
+const SpreidingPage = lazy(() => import('./features/spreiding/SpreidingPage.tsx').then((m) => ({ default: m.SpreidingPage })));
 const AdminPage = lazy(() => import('./features/admin/AdminPage.tsx').then((m) => ({ default: m.AdminPage })));
 
 /** The names of the filters now set, as a person reads them: "Prikkelarm", "Nu open", "“koffie”". */
@@ -93,9 +97,18 @@ export function App() {
 
   /** Opens a page of the sidebar; the map stays. */
   const showPage = useCallback((page: Page, change: Partial<AppState> = {}) => {
-    update({ page, edit: null, reset: null, next: null, ...change });
+    update({ page, edit: null, reset: null, next: null, area: null, ...change });
   }, [update]);
+  const setSpreidingGemeente = useCallback((gemeente: string) => update({ area: gemeente }, current.current.area === null ? 'replace' : 'push'), [update]);
   const flyTo = useCallback((point: Point) => setFocus({ ...point, key: `fly-${Date.now()}` }), []);
+
+  // The agenda's area and the spreiding's gemeente are shown on the map (the wijk page fits its wijk itself).
+  useEffect(() => {
+    if ((state.page !== 'agenda' && state.page !== 'spreiding') || !state.area) return;
+    const controller = new AbortController();
+    getAreaFeature(state.area, controller.signal).then((feature) => fitTo(boundsOf(feature)), () => undefined);
+    return () => controller.abort();
+  }, [state.page, state.area, fitTo]);
 
   // A new page or another entry to edit starts with no place marked.
   useEffect(() => {
@@ -241,6 +254,8 @@ export function App() {
           <div className="topbar-end">
             <nav className="account-nav" aria-label={t.account.menu}>
               <button type="button" aria-current={page === 'buurtscan' ? 'page' : undefined} onClick={() => showPage('buurtscan', { selected: null })}>{t.buurtscan.title}</button>
+              <button type="button" aria-current={page === 'agenda' ? 'page' : undefined} onClick={() => showPage('agenda', { selected: null })}>{t.agenda.nav}</button>
+              {session.may('analyse') ? <button type="button" aria-current={page === 'spreiding' ? 'page' : undefined} onClick={() => showPage('spreiding', { selected: null })}>{t.spreiding.title}</button> : null}
               {user ? (
                 <>
                   <span className="who" data-testid="signed-in-as">{user.displayName}</span>
@@ -322,7 +337,19 @@ export function App() {
               onChoropleth={setChoropleth}
               onFit={fitTo}
               mapImage={mapImage}
+              onOpenWijk={(wijk) => showPage('wijk', { area: wijk, selected: null })}
             />
+          ) : page === 'wijk' ? (
+            <WijkPage
+              code={state.area}
+              onChange={(wijk) => update({ area: wijk })}
+              onOpenAsset={(id) => update({ selected: id })}
+              onFit={fitTo}
+            />
+          ) : page === 'agenda' ? (
+            <AgendaPage area={state.area} onChange={(area) => update({ area })} />
+          ) : page === 'spreiding' ? (
+            <SpreidingPage gemeente={state.area} onChange={setSpreidingGemeente} />
           ) : (
             <>
               <section className="near" aria-label={t.near}>
@@ -398,7 +425,7 @@ export function App() {
                 else update({ near: { ...point, radius: state.near?.radius ?? 1000 }, place: null });
               }}
               choropleth={page === 'buurtscan' ? choropleth : null}
-              fit={page === 'buurtscan' ? fit : null}
+              fit={page === 'buurtscan' || page === 'wijk' || page === 'agenda' || page === 'spreiding' ? fit : null}
               onAreaClick={setScanSelected}
               onSnapshot={setMapImage}
               onViewChange={(view, shown) => {

@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { AreaFeatureSchema, AreaListSchema, BuurtscanSchema, GapsSchema, IndicatorCatalogueSchema, type AreaFeature, type Buurtscan } from '@kwartier/shared';
+import {
+  AreaContextSchema,
+  ScoresSchema,
+  ScoreWeightsSchema,
+  WijkanalyseSchema,
+  type ContextUpdate,
+  type Scores,
+  type ScoreWeights,
+  type Wijkanalyse,
+  AreaFeatureSchema, AreaListSchema, BuurtscanSchema, GapsSchema, IndicatorCatalogueSchema, type AreaFeature, type Buurtscan } from '@kwartier/shared';
 import { request } from './client.ts';
 
 /** The buurtscan's public API: indicators, their figures per area, and gaps in what is offered. */
@@ -47,4 +56,32 @@ export function boundsOf(feature: AreaFeature): [number, number, number, number]
     }
   }
   return [west, south, east, north];
+}
+
+export function getWijkanalyse(code: string, signal?: AbortSignal): Promise<Wijkanalyse> {
+  return request(`/api/buurtscan/wijkanalyse/${encodeURIComponent(code)}`, WijkanalyseSchema, { signal });
+}
+
+// Spreiding: analysts only; the server refuses everyone else.
+
+export function getScores(gemeente: string, signal?: AbortSignal): Promise<Scores> {
+  return request(`/api/buurtscan/scores?${new URLSearchParams({ gemeente })}`, ScoresSchema, { signal });
+}
+
+export function getWeights(signal?: AbortSignal): Promise<ScoreWeights> {
+  return request('/api/buurtscan/weights', ScoreWeightsSchema, { signal });
+}
+
+export function putWeights(weights: ScoreWeights): Promise<ScoreWeights> {
+  return request('/api/buurtscan/weights', ScoreWeightsSchema, { method: 'PUT', body: weights });
+}
+
+export type AreaContext = z.infer<typeof AreaContextSchema>;
+
+export function getAreaContext(code: string, signal?: AbortSignal): Promise<AreaContext> {
+  return request(`/api/areas/${encodeURIComponent(code)}/context`, AreaContextSchema, { signal });
+}
+
+export function putAreaContext(code: string, update: ContextUpdate): Promise<AreaContext> {
+  return request(`/api/areas/${encodeURIComponent(code)}/context`, AreaContextSchema, { method: 'PUT', body: update });
 }

@@ -28,7 +28,7 @@ export type Filters = {
 export type View = { lon: number; lat: number; zoom: number };
 
 /** What the sidebar shows: the search (the default), or one of the pages of an account. */
-export const PAGES = ['search', 'login', 'contribute', 'mine', 'moderation', 'admin', 'buurtscan'] as const;
+export const PAGES = ['search', 'login', 'contribute', 'mine', 'moderation', 'admin', 'buurtscan', 'wijk', 'agenda', 'spreiding'] as const;
 export type Page = (typeof PAGES)[number];
 
 export type AppState = {
@@ -48,6 +48,8 @@ export type AppState = {
   language: Language;
   /** On the buurtscan page: the gemeente, the indicator and how its values are put in classes. */
   buurtscan: BuurtscanState;
+  /** The area a page is about: the wijk of the wijkanalyse, the agenda's area, the spreiding's gemeente. */
+  area: string | null;
 };
 
 export type BuurtscanState = { gemeente: string | null; indicator: string | null; classes: ClassMethod };
@@ -73,6 +75,11 @@ function number(value: string | null, min: number, max: number): number | null {
   const n = Number(value);
   return n >= min && n <= max ? n : null;
 }
+
+const match = (value: string | null, pattern: RegExp) => (value !== null && pattern.test(value) ? value : null);
+
+/** The query parameter that carries `area` on each page that has one. */
+const AREA_PARAM: Partial<Record<Page, string>> = { wijk: 'wijk', agenda: 'area', spreiding: 'gemeente' };
 
 /** Reads the state from a URL; anything unknown or malformed is left at its default. */
 export function readState(search: string): AppState {
@@ -120,6 +127,10 @@ export function readState(search: string): AppState {
           classes: CLASS_METHODS.includes(params.get('classes') as ClassMethod) ? (params.get('classes') as ClassMethod) : 'quantile',
         }
       : DEFAULT_BUURTSCAN,
+    area: page === 'wijk' ? match(params.get('wijk'), /^WK\d{6}$/)
+      : page === 'agenda' ? match(params.get('area'), /^(GM\d{4}|WK\d{6}|BU\d{8})$/)
+      : page === 'spreiding' ? match(params.get('gemeente'), /^GM\d{4}$/)
+      : null,
   };
 }
 
@@ -134,6 +145,8 @@ export function writeState(state: AppState): string {
     if (state.buurtscan.indicator) params.set('indicator', state.buurtscan.indicator);
     params.set('classes', state.buurtscan.classes);
   }
+  const areaParam = AREA_PARAM[state.page];
+  if (areaParam && state.area) params.set(areaParam, state.area);
   const { filters } = state;
   for (const key of Object.keys(allowed) as Array<keyof typeof allowed>) {
     if (filters[key].length > 0) params.set(key, filters[key].join(','));

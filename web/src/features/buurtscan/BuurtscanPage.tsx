@@ -23,6 +23,8 @@ type Props = {
   onFit: (bounds: [number, number, number, number]) => void;
   /** The drawn map as an image, for the print view. */
   mapImage: string | null;
+  /** Opens the wijkanalyse of a wijk. */
+  onOpenWijk?: (wijk: string) => void;
 };
 
 /** Loads while `key` is the same; an answer to an older key is dropped. */
@@ -44,7 +46,7 @@ function useLoad<T>(key: string | null, load: (signal: AbortSignal) => Promise<T
   return { data: current ? result.data : null, error: current ? result.error : false, loading: key !== null && !current };
 }
 
-export function BuurtscanPage({ state, onChange, selected, onSelect, onChoropleth, onFit, mapImage }: Props) {
+export function BuurtscanPage({ state, onChange, selected, onSelect, onChoropleth, onFit, mapImage, onOpenWijk }: Props) {
   const { t, language, label } = useI18n();
   const tb = t.buurtscan;
   const catalogue = useLoad<IndicatorCatalogue>('catalogue', getIndicatorCatalogue);
@@ -267,6 +269,18 @@ export function BuurtscanPage({ state, onChange, selected, onSelect, onChoroplet
                 </div>
               ))}
             </div>
+            {compareA && /^BU\d{8}$/.test(compareA.code) && onOpenWijk ? (
+              <p className="screen-only">
+                <a
+                  href={`?page=wijk&wijk=WK${compareA.code.slice(2, 8)}`}
+                  data-testid="open-wijk"
+                  onClick={(event) => {
+                    event.preventDefault();
+                    onOpenWijk(`WK${compareA.code.slice(2, 8)}`);
+                  }}
+                >{t.wijk.openWijk} →</a>
+              </p>
+            ) : null}
           </section>
 
           <section className="gaps screen-only" aria-labelledby="gaps-title">

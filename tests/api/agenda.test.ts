@@ -79,5 +79,8 @@ describe('sociale wijkagenda', () => {
     const { reason: _reason, ...first } = peer[0];
     const taken = await professional.inject({ method: 'POST', url: '/api/agenda', payload: first });
     expect(taken.statusCode, taken.body).toBe(201);
+    // Taken over, it is no longer suggested.
+    const again = (await professional.inject({ url: '/api/agenda/suggestions?gemeente=GM0546' })).json().items;
+    expect(again.some((item: { areaCode: string; indicator: string }) => item.areaCode === first.areaCode && item.indicator === first.indicator)).toBe(false);
   });
 });

@@ -100,12 +100,18 @@ export function itemsToCsv(items: AgendaItem[]): string {
  */
 export async function suggestions(db: Kysely<DB>, gemeente: string) {
   const distance = 1000;
+  // A gap already on the agenda (and not dropped) is not suggested again.
+  const onAgenda = new Set(
+    (await repository.listItems(db, { area: gemeente }))
+      .filter((item) => item.status !== 'dropped' && item.indicator !== null)
+      .map((item) => `${item.area_code} ${item.indicator}`),
+  );
   const result: Array<z.infer<typeof AgendaSuggestionSchema>> = [];
   for (const target of REACH_TARGETS) {
     const select = 'categories' in target.select ? { category: target.select.categories[0] } : { kind: target.select.kinds[0] };
     // A target with several categories (meeting places) is a gap only where none of them is near.
     const found = 'categories' in target.select && target.select.categories.length > 1 ? await meetingPlaceGaps(db, gemeente, target.select.categories, distance) : (await gaps(db, { gemeente, distance, ...select })).buurten;
-    for (const buurt of found.slice(0, 10)) {
+    for (const buurt of found.filter((candidate) => !onAgenda.has(`${candidate.code} reach_1000.${target.code}`)).slice(0, 10)) {
       result.push({
         areaCode: buurt.code,
         title: `${target.label.nl[0]!.toUpperCase()}${target.label.nl.slice(1)} binnen 1 km van ${buurt.name}`,

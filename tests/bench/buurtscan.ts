@@ -10,11 +10,10 @@
  * On each database of BENCH_BACKENDS (pglite,postgres); PostgreSQL is a throwaway cluster
  * unless BENCH_DATABASE_URL names one (its areas and assets are replaced!).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { startThrowawayPostgres } from './throwaway-postgres.ts';
 import { sql } from 'kysely';
 import { INDICATORS } from '@kwartier/shared';
 import { type Database, openDatabase } from '../../server/src/plugins/db.ts';
@@ -104,13 +103,6 @@ async function bench(backend: string, database: Database): Promise<Result[]> {
     console.log(`  ${what}: ${seconds(run.ms)} (${run.value.areas.length} wijken)`);
   }
   return results;
-}
-
-function startThrowawayPostgres(): { url: string; stop: () => void } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kwartier-bench-pg-'));
-  const script = path.join(PROJECT_ROOT, 'scripts', 'pg-test-cluster.sh');
-  const url = execFileSync(script, ['start', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()!;
-  return { url, stop: () => execFileSync(script, ['stop', dir], { stdio: 'inherit' }) };
 }
 
 async function main(): Promise<void> {

@@ -15,11 +15,9 @@
  *
  * Times drift on a shared machine; the ratios measured within one run hold better.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { startThrowawayPostgres } from './throwaway-postgres.ts';
 import { sql } from 'kysely';
 import { buildApp } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
@@ -137,13 +135,6 @@ async function measure(backend: string, database: Database): Promise<Row[]> {
   }
   await app.close();
   return rows;
-}
-
-function startThrowawayPostgres(): { url: string; stop: () => void } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kwartier-bench-pg-'));
-  const script = path.join(PROJECT_ROOT, 'scripts', 'pg-test-cluster.sh');
-  const url = execFileSync(script, ['start', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()!;
-  return { url, stop: () => execFileSync(script, ['stop', dir], { stdio: 'inherit' }) };
 }
 
 async function main(): Promise<void> {

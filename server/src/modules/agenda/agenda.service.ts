@@ -10,6 +10,7 @@ import {
 import type { z } from 'zod';
 import type { DB } from '../../db/types.ts';
 import { invalid, notFound } from '../../lib/errors.ts';
+import { csvDocument } from '../../lib/csv.ts';
 import type { Viewer } from '../../plugins/auth.ts';
 import { findArea } from '../areas/areas.repository.ts';
 import { gaps } from '../buurtscan/buurtscan.service.ts';
@@ -68,13 +69,12 @@ export async function listItems(db: Kysely<DB>, filter: { area?: string | undefi
   return (await repository.listItems(db, filter)).map(rowToItem);
 }
 
-const csvCell = (value: string) => (/[",\n;]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
-
-/** The agenda as CSV (comma-separated, UTF-8 with a BOM so that spreadsheet programs read ë and é). */
+/** The agenda as CSV. */
 export function itemsToCsv(items: AgendaItem[]): string {
   const header = ['area_code', 'area_name', 'title', 'description', 'characteristics', 'indicator', 'gap', 'owner_organisation', 'status', 'due_date', 'asset_ids'];
-  const lines = items.map((item) =>
-    [
+  return csvDocument(
+    header,
+    items.map((item) => [
       item.areaCode,
       item.areaName ?? '',
       item.title,
@@ -86,11 +86,8 @@ export function itemsToCsv(items: AgendaItem[]): string {
       item.status,
       item.dueDate ?? '',
       item.assetIds.join(' '),
-    ]
-      .map((value) => csvCell(String(value)))
-      .join(','),
+    ]),
   );
-  return `\ufeff${[header.join(','), ...lines].join('\r\n')}\r\n`;
 }
 
 /**

@@ -13,6 +13,7 @@ import {
 } from '@kwartier/shared';
 import type { DB } from '../../db/types.ts';
 import { AppError } from '../../lib/errors.ts';
+import { csvDocument } from '../../lib/csv.ts';
 import { latestYear } from '../areas/areas.repository.ts';
 import * as repository from './buurtscan.repository.ts';
 import { listAssets } from '../assets/assets.repository.ts';
@@ -117,19 +118,13 @@ export async function buurtscanGeoJson(db: Kysely<DB>, query: BuurtscanQuery, no
   };
 }
 
-const csvCell = (value: unknown) => {
-  const text = value === null || value === undefined ? '' : String(value);
-  return /[",\n;]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
-
 /** The buurtscan as CSV: a row per area, a column per indicator code (UTF-8 with a BOM). */
 export async function buurtscanCsv(db: Kysely<DB>, query: BuurtscanQuery, now: Date): Promise<string> {
   const scan = await buurtscan(db, query, now);
-  const header = ['code', 'name', 'level', 'gemeente', 'inhabitants', 'assets', ...scan.indicators];
-  const rows = scan.areas.map((area) =>
-    [area.code, area.name, area.level, area.gemeenteCode, area.inhabitants, area.assets, ...scan.indicators.map((code) => area.values[code])].map(csvCell).join(','),
+  return csvDocument(
+    ['code', 'name', 'level', 'gemeente', 'inhabitants', 'assets', ...scan.indicators],
+    scan.areas.map((area) => [area.code, area.name, area.level, area.gemeenteCode, area.inhabitants, area.assets, ...scan.indicators.map((code) => area.values[code])]),
   );
-  return `\ufeff${[header.join(','), ...rows].join('\r\n')}\r\n`;
 }
 
 /**

@@ -50,7 +50,8 @@ beforeAll(async () => {
       name: talent ? `Talent ${i}` : 'Buurtcirkel aan huis',
       description: 'Ik help graag.',
       location: { type: 'Point', coordinates: [home.lon, home.lat] },
-      address: { street: 'Teststraat', houseNumber: `${10 + i}b`, postcode: `23${i}1XY`, city: 'Leiden' },
+      // Secrets that cannot turn up by chance in a UUID or a tile's bytes: "10b" once did.
+      address: { street: 'Teststraat', houseNumber: `${731 + i}-K`, postcode: `23${i}1XY`, city: 'Leiden' },
       contact: { email: contactEmail, phone: `06 9876 54${i}${i}`, contactPerson: `Persoon Geheim${i}` },
       // Shared with professionals: they may see the contact, never the place.
       shareContactWithProfessionals: i === 1,
@@ -58,7 +59,7 @@ beforeAll(async () => {
     const entry = await submitAsset(app.db, resident.user, AssetCreateSchema.parse(body));
     await moderate(app.db, moderator.user, entry.id, 'approve', null);
     ids.push(entry.id);
-    secrets.push(resident.email, `23${i}1XY`, `${10 + i}b`);
+    secrets.push(resident.email, `23${i}1XY`, `${731 + i}-K`);
     (i === 1 ? sharedWithProfessionals : secrets).push(contactEmail, `06 9876 54${i}${i}`, `Persoon Geheim${i}`);
   }
   // A contact request that is pending: the asker must not see who the talent is yet.

@@ -13,10 +13,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startThrowawayPostgres } from './throwaway-postgres.ts';
+import { onEachBackend } from './backends.ts';
 import { sql } from 'kysely';
 import { INDICATORS } from '@kwartier/shared';
-import { type Database, openDatabase } from '../../server/src/plugins/db.ts';
+import type { Database } from '../../server/src/plugins/db.ts';
 import { PROJECT_ROOT } from '../../server/src/lib/paths.ts';
 import { type AreaInput, upsertArea } from '../../server/src/modules/areas/areas.repository.ts';
 import { analyzeAssets, insertAssets } from '../../server/src/modules/assets/assets.repository.ts';
@@ -28,7 +28,6 @@ import { generateAssets } from '../../seeds/generate.ts';
 
 const MUNICIPAL = Number(process.env.BENCH_BUURTSCAN_MUNICIPAL ?? 100_000);
 const NATIONAL = Number(process.env.BENCH_BUURTSCAN_NATIONAL ?? 1_000_000);
-const BACKENDS = (process.env.BENCH_BACKENDS ?? 'pglite,postgres').split(',');
 const SHARED_DATA_DIR = process.env.SHARED_DATA_DIR ?? path.resolve(PROJECT_ROOT, '..', 'shared', 'data');
 const BATCH = 1_000;
 
@@ -107,23 +106,7 @@ async function bench(backend: string, database: Database): Promise<Result[]> {
 
 async function main(): Promise<void> {
   console.log(`Kwartier buurtscan benchmark, node ${process.version}`);
-  const results: Result[] = [];
-  for (const backend of BACKENDS) {
-    console.log(`\n${backend}`);
-    let stop = () => {};
-    let url: string | undefined;
-    if (backend === 'postgres') {
-      if (process.env.BENCH_DATABASE_URL) url = process.env.BENCH_DATABASE_URL;
-      else ({ url, stop } = startThrowawayPostgres());
-    }
-    const database = await openDatabase({ databaseUrl: url, dataDir: null, poolSize: 4 }, { info: () => {}, error: () => {} });
-    try {
-      results.push(...(await bench(backend, database)));
-    } finally {
-      await database.close();
-      stop();
-    }
-  }
+  const results = await onEachBackend(bench);
   console.log('\nResults');
   for (const result of results) console.log(`  ${result.backend.padEnd(9)} ${result.what.padEnd(60)} ${seconds(result.ms).padStart(10)}`);
 }

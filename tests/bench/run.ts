@@ -17,11 +17,11 @@
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startThrowawayPostgres } from './throwaway-postgres.ts';
+import { onEachBackend } from './backends.ts';
 import { sql } from 'kysely';
 import { buildApp } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
-import { type Database, openDatabase } from '../../server/src/plugins/db.ts';
+import type { Database } from '../../server/src/plugins/db.ts';
 import { upsertArea } from '../../server/src/modules/areas/areas.repository.ts';
 import { analyzeAssets, insertAssets, nearbyQueries, type AssetFilterInput } from '../../server/src/modules/assets/assets.repository.ts';
 import { assetImportToRow } from '../../server/src/modules/assets/assets.service.ts';
@@ -32,7 +32,6 @@ import { generateAssets, seededRandom } from '../../seeds/generate.ts';
 
 const ASSETS = Number(process.env.BENCH_ASSETS ?? 100_000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
-const BACKENDS = (process.env.BENCH_BACKENDS ?? 'pglite,postgres').split(',');
 const BATCH = 1_000;
 
 type QueryType = { name: string; radius: number; filters: AssetFilterInput; query: string };
@@ -68,7 +67,7 @@ async function load(database: Database): Promise<void> {
     for (const area of wijken) await upsertArea(trx, area);
   });
   console.log(`  ${wijken.length.toLocaleString('en')} wijken loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  await sql`TRUNCATE assets`.execute(db);
+  await sql`TRUNCATE assets CASCADE`.execute(db);
   const assets = generated;
   started = performance.now();
   for (let i = 0; i < assets.length; i += BATCH) {
@@ -139,23 +138,7 @@ async function measure(backend: string, database: Database): Promise<Row[]> {
 
 async function main(): Promise<void> {
   console.log(`Kwartier nearby benchmark: ${ASSETS.toLocaleString('en')} assets over ${wijken.length.toLocaleString('en')} wijken, ${QUERIES} searches per query type, node ${process.version}`);
-  const results: Row[] = [];
-  for (const backend of BACKENDS) {
-    console.log(`\n${backend}`);
-    let stop = () => {};
-    let url: string | undefined;
-    if (backend === 'postgres') {
-      if (process.env.BENCH_DATABASE_URL) url = process.env.BENCH_DATABASE_URL;
-      else ({ url, stop } = startThrowawayPostgres());
-    }
-    const database = await openDatabase({ databaseUrl: url, dataDir: null, poolSize: 4 }, { info: () => {}, error: () => {} });
-    try {
-      results.push(...(await measure(backend, database)));
-    } finally {
-      await database.close();
-      stop();
-    }
-  }
+  const results = await onEachBackend(measure);
 
   console.log(`\nResults (${ASSETS.toLocaleString('en')} assets; API = Fastify inject incl. validation and serialisation; SQL = the same two queries, rows and count, straight to the driver)`);
   console.log(`${'backend'.padEnd(9)}${'query'.padEnd(42)}${'API p50'.padStart(10)}${'API p95'.padStart(10)}${'SQL p50'.padStart(10)}${'SQL p95'.padStart(10)}  API/SQL p50`);

@@ -1,15 +1,8 @@
 /// <reference lib="dom" />
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { type BrowserContext, type Page, chromium } from 'playwright-core';
-import { buildApp } from '../../server/src/app.ts';
-import { buildWebIfNeeded } from '../../server/src/lib/web-build.ts';
-import { seedDemoData } from '../../seeds/demo.ts';
-import { clearAssets, testConfig, testDatabase } from '../helpers/app.ts';
-import { CHROMIUM, CHROMIUM_ARGS as ARGS, chromiumInstalled } from '../helpers/browser.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import { chromiumInstalled, demoServerAndBrowser } from '../helpers/browser.ts';
 
 /**
  * The buurtscan page in Chromium against the real server and the demo data (Leiden):
@@ -23,21 +16,7 @@ let browser: BrowserContext;
 
 beforeAll(async () => {
   if (!browserInstalled) return;
-  buildWebIfNeeded({ info: () => {} });
-  await clearAssets();
-  const database = await testDatabase();
-  await seedDemoData(database.db, { info: () => {} });
-  app = await buildApp(testConfig, { database });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  browser = await chromium.launchPersistentContext(mkdtempSync(path.join(tmpdir(), 'kwartier-chromium-')), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
-    viewport: { width: 1280, height: 900 },
-  });
-  await browser.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort()));
+  ({ app, base, browser } = await demoServerAndBrowser({ viewport: { width: 1280, height: 900 } }));
 }, 180_000);
 
 afterAll(async () => {

@@ -1,17 +1,12 @@
 /// <reference lib="dom" />
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { NearbyResult } from '@kwartier/shared';
 import { buildApp } from '../../server/src/app.ts';
-import { buildWebIfNeeded } from '../../server/src/lib/web-build.ts';
-import { seedDemoData } from '../../seeds/demo.ts';
 import { loadConfig } from '../../server/src/config.ts';
-import { clearAssets, testConfig, testDatabase } from '../helpers/app.ts';
-import { CHROMIUM, CHROMIUM_ARGS as ARGS, chromiumInstalled } from '../helpers/browser.ts';
+import { testDatabase } from '../helpers/app.ts';
+import { chromiumInstalled, demoServerAndBrowser } from '../helpers/browser.ts';
 
 /**
  * The web app in Debian's Chromium (software WebGL), against the real server with the demo
@@ -29,28 +24,13 @@ const requested: string[] = [];
 
 beforeAll(async () => {
   if (!browserInstalled) return;
-  buildWebIfNeeded({ info: () => {} });
-  // Exactly the demo data: assets other test files left behind would change what is listed.
-  await clearAssets();
-  const database = await testDatabase();
-  await seedDemoData(database.db, { info: () => {} });
-  app = await buildApp(testConfig, { database });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  browser = await chromium.launchPersistentContext(mkdtempSync(path.join(tmpdir(), 'kwartier-chromium-')), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
+  ({ app, base, browser } = await demoServerAndBrowser({
     viewport: { width: 1280, height: 800 },
-  });
-  await browser.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    requested.push(url.href);
-    if (url.hostname === '127.0.0.1') return route.continue();
-    outsideRequests.push(url.href);
-    return route.abort();
-  });
+    onRequest: (url) => {
+      requested.push(url.href);
+      if (url.hostname !== '127.0.0.1') outsideRequests.push(url.href);
+    },
+  }));
 }, 180_000);
 
 afterAll(async () => {

@@ -13,4 +13,5 @@ export * from './contribution.ts';
 export * from './visibility.ts';
 export * from './indicators.ts';
 export * from './spreiding.ts';
+export * from './small-counts.ts';
 export * from './agenda.ts';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Label } from './taxonomy.ts';
+import { PublishedCountSchema } from './small-counts.ts';
 
 /**
  * Spreidingsbeleid: can a buurt carry the placement of people who leave sheltered housing or
@@ -8,7 +9,7 @@ import type { Label } from './taxonomy.ts';
  * transparent: every score lists its parts, and the parts add up to the score.
  */
 
-/** Figures a municipality enters per buurt; `people` marks counts of people (suppressed below 5 in public). */
+/** Figures a municipality enters per buurt; `people` marks counts of people (see small-counts.ts for how the public sees them). */
 export const CONTEXT_FIELDS = [
   {
     code: 'placed_sheltered_housing',
@@ -145,37 +146,6 @@ export function computeScores(
   });
 }
 
-// Small counts ------------------------------------------------------------------------------
-
-export const SMALL_COUNT_THRESHOLD = 5;
-export type PublishedCount = number | '< 5';
-
-/**
- * Counts of people as the public may see them, the way statistics offices publish: 1 to 4 is
- * shown as "< 5" (primary suppression). Where a total is published too, one hidden cell could
- * be found by subtracting the others from it, so then the smallest other non-zero cell is
- * hidden as well (secondary suppression), and so on until no hidden cell stands alone. The
- * total itself is hidden when it is small.
- */
-export function suppressSmallCounts(
-  cells: ReadonlyArray<{ key: string; count: number }>,
-  total?: number,
-): { cells: Array<{ key: string; count: PublishedCount }>; total?: PublishedCount } {
-  const small = (count: number) => count > 0 && count < SMALL_COUNT_THRESHOLD;
-  const hidden = new Set(cells.filter((cell) => small(cell.count)).map((cell) => cell.key));
-  if (total !== undefined && !small(total) && hidden.size === 1) {
-    // One hidden cell = total minus the published ones: hide the next smallest too.
-    const next = cells
-      .filter((cell) => !hidden.has(cell.key) && cell.count > 0)
-      .sort((a, b) => a.count - b.count || a.key.localeCompare(b.key))[0];
-    if (next) hidden.add(next.key);
-  }
-  return {
-    cells: cells.map((cell) => ({ key: cell.key, count: hidden.has(cell.key) ? '< 5' : cell.count })),
-    ...(total !== undefined ? { total: small(total) ? ('< 5' as const) : total } : {}),
-  };
-}
-
 // The API -------------------------------------------------------------------------------------
 
 export const ContextUpdateSchema = z
@@ -239,3 +209,30 @@ export const ScoresQuerySchema = z
     year: z.preprocess((raw) => (typeof raw === 'string' && /^\d{4}$/.test(raw) ? Number(raw) : raw), z.number().int().min(1990).max(2100).optional()),
   })
   .strict();
+
+// People placed, for everyone ------------------------------------------------------------------
+
+/** The entered figures that count people placed; the public sees their sum per area. */
+export const PLACED_FIELDS = CONTEXT_FIELDS.filter((field) => field.code.startsWith('placed_')).map((field) => field.code);
+
+export const PLACED_LABEL: Label = {
+  nl: 'Geplaatst vanuit beschermd wonen en de opvang (afgelopen twaalf maanden)',
+  en: 'Placed from sheltered housing and shelter (past twelve months)',
+};
+
+const PlacedAreaSchema = z.object({ code: z.string(), name: z.string(), count: PublishedCountSchema.nullable() });
+
+/**
+ * People placed per buurt, wijk and the gemeente. The public gets the small counts suppressed
+ * across all three levels at once (so that no wijk or gemeente total gives a buurt away);
+ * analysts get the exact figures (`exact`). `count` is null where no figure was entered; a
+ * wijk's count is the sum of its buurten with figures.
+ */
+export const PlacementsSchema = z.object({
+  gemeente: PlacedAreaSchema,
+  year: z.number().int(),
+  exact: z.boolean(),
+  wijken: z.array(PlacedAreaSchema),
+  buurten: z.array(PlacedAreaSchema.extend({ wijkCode: z.string().nullable() })),
+});
+export type Placements = z.infer<typeof PlacementsSchema>;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { DEFAULT_WEIGHTS, DRAAGLAST_PARTS, type Scores, suppressSmallCounts } from '@kwartier/shared';
+import { DEFAULT_WEIGHTS, DRAAGLAST_PARTS, type Scores } from '@kwartier/shared';
 import { buildTestApp, clearAssets, ensureDemoAreas, testDatabase } from '../helpers/app.ts';
 import { type Agent, signedIn } from '../helpers/auth.ts';
 import { seedDemoData } from '../../seeds/demo.ts';
@@ -102,25 +102,63 @@ describe('draagkracht and draaglast', () => {
   });
 });
 
-describe('small counts of people', () => {
-  it('show 1 to 4 as "< 5", and 0 and 5 up as they are', () => {
-    const { cells } = suppressSmallCounts([{ key: 'a', count: 0 }, { key: 'b', count: 3 }, { key: 'c', count: 5 }, { key: 'd', count: 12 }]);
-    expect(cells.map((cell) => cell.count)).toEqual([0, '< 5', 5, 12]);
+describe('people placed, as the public and analysts see them', () => {
+  type Placed = { code: string; count: number | string | null; wijkCode?: string | null };
+  let wijk: string;
+  let buurten: string[];
+
+  beforeAll(async () => {
+    const { db } = await testDatabase();
+    await db.deleteFrom('area_context').execute();
+    // A wijk of Leiden with at least three buurten; its buurten get 3, 5 and 12 people placed,
+    // one of them partly from shelter, so both figures are summed.
+    const exact = (await analyst.inject({ url: '/api/buurtscan/placements?gemeente=GM0546' })).json() as { wijken: Placed[]; buurten: Placed[] };
+    wijk = exact.wijken.find((w) => exact.buurten.filter((b) => b.wijkCode === w.code).length >= 3)!.code;
+    buurten = exact.buurten.filter((b) => b.wijkCode === wijk).slice(0, 3).map((b) => b.code);
+    const figures = [{ placed_sheltered_housing: 3 }, { placed_sheltered_housing: 2, placed_shelter: 3 }, { placed_sheltered_housing: 12, known_pressure: 2 }];
+    for (const [i, values] of figures.entries()) {
+      const response = await analyst.inject({ method: 'PUT', url: `/api/areas/${buurten[i]}/context`, payload: { values } });
+      expect(response.statusCode, response.body).toBe(200);
+    }
   });
 
-  it('hide a second cell when a published total would give the one hidden cell away', () => {
-    // 20 = 3 + 5 + 12: without the second suppression, 20 − 5 − 12 reveals the 3.
-    const published = suppressSmallCounts([{ key: 'a', count: 3 }, { key: 'b', count: 5 }, { key: 'c', count: 12 }], 20);
-    expect(published.cells.map((cell) => cell.count)).toEqual(['< 5', '< 5', 12]);
-    expect(published.total).toBe(20);
-    // Whatever is published, the hidden cells cannot be told apart by subtraction.
-    const shown = published.cells.filter((cell) => typeof cell.count === 'number').reduce((t, c) => t + (c.count as number), 0);
-    expect(20 - shown).toBe(8); // two cells share 8: neither is known
+  const placed = async (agent: Pick<Agent, 'inject'>) => {
+    const response = await agent.inject({ url: '/api/buurtscan/placements?gemeente=GM0546' });
+    expect(response.statusCode, response.body).toBe(200);
+    const body = response.json() as { exact: boolean; gemeente: Placed; wijken: Placed[]; buurten: Placed[] };
+    const count = (code: string) => [body.gemeente, ...body.wijken, ...body.buurten].find((area) => area.code === code)?.count;
+    return { body, count, headers: response.headers };
+  };
+
+  it('shows the public "< 5" for small counts, and holds one more back where the totals would give it away', async () => {
+    const { body, count, headers } = await placed(app);
+    expect(body.exact).toBe(false);
+    expect(headers.vary).toContain('cookie');
+    // 3 is small; 20 − 5 − 12 would give it away, so the 5 is held back as well.
+    expect(buurten.map(count)).toEqual(['< 5', 'hidden', 12]);
+    expect(count(wijk)).toBe(20);
+    expect(count('GM0546')).toBe(20);
+    // Buurten without figures stay unknown, and so do the wijken with none.
+    const others = body.buurten.filter((b) => !buurten.includes(b.code));
+    expect(others.every((b) => b.count === null)).toBe(true);
+    expect(body.wijken.filter((w) => w.code !== wijk).every((w) => w.count === null)).toBe(true);
+    // Nowhere does the answer hold the 3 or the 5.
+    expect(JSON.stringify(body)).not.toMatch(/"count":(3|5)\b/);
   });
 
-  it('need no second cell when two are hidden already, and hide a small total', () => {
-    const published = suppressSmallCounts([{ key: 'a', count: 2 }, { key: 'b', count: 1 }, { key: 'c', count: 9 }], 12);
-    expect(published.cells.map((cell) => cell.count)).toEqual(['< 5', '< 5', 9]);
-    expect(suppressSmallCounts([{ key: 'a', count: 2 }, { key: 'b', count: 0 }], 2).total).toBe('< 5');
+  it('shows residents and professionals the same, and analysts the exact figures', async () => {
+    const professional = await signedIn(app, ['professional']);
+    expect((await placed(professional)).body).toEqual((await placed(app)).body);
+    const { body, count, headers } = await placed(analyst);
+    expect(body.exact).toBe(true);
+    expect(headers['cache-control']).toBe('private, no-store');
+    expect(buurten.map(count)).toEqual([3, 5, 12]);
+  });
+
+  it('names the field when the gemeente is wrong, and answers 404 for an unknown one', async () => {
+    const bad = await app.inject({ url: '/api/buurtscan/placements?gemeente=Leiden' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.fields[0].field).toBe('query.gemeente');
+    expect((await app.inject({ url: '/api/buurtscan/placements?gemeente=GM9999' })).statusCode).toBe(404);
   });
 });

@@ -11,10 +11,12 @@ import {
   GapsQuerySchema,
   GapsSchema,
   IndicatorCatalogueSchema,
+  PlacementsSchema,
   ScoreWeightsSchema,
   ScoresQuerySchema,
   ScoresSchema,
   WijkanalyseSchema,
+  can,
 } from '@kwartier/shared';
 import { requirePermission } from '../../plugins/auth.ts';
 import { invalid } from '../../lib/errors.ts';
@@ -106,7 +108,8 @@ export const buurtscanRoutes: FastifyPluginAsyncZod<BuurtscanRoutesOptions> = as
   });
 
   // Spreidingsbeleid: for analysts. The figures about people placed in a buurt are small
-  // counts about vulnerable people; they and the scores built on them stay with analysts.
+  // counts about vulnerable people; they and the scores built on them stay with analysts,
+  // except the placements with small counts suppressed.
 
   app.get('/api/buurtscan/scores', {
     schema: {
@@ -137,6 +140,22 @@ export const buurtscanRoutes: FastifyPluginAsyncZod<BuurtscanRoutesOptions> = as
       response: { 200: ScoreWeightsSchema, ...errors },
     },
     handler: async (request) => spreiding.setWeights(app.db, requirePermission(request, 'analyse'), request.body),
+  });
+
+  app.get('/api/buurtscan/placements', {
+    schema: {
+      tags: ['buurtscan'],
+      summary: 'People placed from sheltered housing and shelter per buurt, wijk and gemeente: small counts suppressed for the public, exact for analysts',
+      querystring: ScoresQuerySchema,
+      response: { 200: PlacementsSchema, ...errors },
+    },
+    handler: async (request, reply) => {
+      const exact = can(request.viewer?.roles, 'analyse');
+      // One address, two answers: a cache must never hand the analysts' exact one to others.
+      reply.header('vary', 'cookie');
+      if (exact) reply.header('cache-control', 'private, no-store');
+      return spreiding.placements(app.db, request.query, exact);
+    },
   });
 
   app.get('/api/areas/:code/context', {

@@ -32,7 +32,7 @@ export function indicatorCatalogue() {
   };
 }
 
-async function yearOf(db: Kysely<DB>, level: 'buurt' | 'wijk' | 'gemeente', year: number | undefined): Promise<number> {
+export async function yearOf(db: Kysely<DB>, level: 'buurt' | 'wijk' | 'gemeente', year: number | undefined): Promise<number> {
   const resolved = year ?? (await latestYear(db, level));
   if (resolved === null) throw new AppError('NOT_FOUND', 404, `No ${level} areas are loaded`);
   return resolved;

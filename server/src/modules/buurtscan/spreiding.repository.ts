@@ -73,3 +73,14 @@ export async function saveSetting(db: Transaction<DB>, key: string, value: unkno
     .execute();
   await db.insertInto('settings_history').values({ key, value: jsonb(value), actor_id: actorId }).execute();
 }
+
+/** A gemeente and its wijken and buurten of a year, for figures summed over the levels. */
+export async function gemeenteAreas(db: Db, gemeente: string, year: number) {
+  return db
+    .selectFrom('areas')
+    .select(['code', 'level', 'name', 'parent_code'])
+    .where('year', '=', year)
+    .where((eb) => eb.or([eb('gemeente_code', '=', gemeente), eb('code', '=', gemeente)]))
+    .orderBy('code')
+    .execute();
+}

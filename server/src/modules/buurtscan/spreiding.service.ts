@@ -9,13 +9,17 @@ import {
   type ScoreWeights,
   ScoreWeightsSchema,
   type Scores,
+  type CountSum,
+  PLACED_FIELDS,
+  type Placements,
   computeScores,
+  suppressCounts,
 } from '@kwartier/shared';
 import type { DB } from '../../db/types.ts';
 import { notFound } from '../../lib/errors.ts';
 import type { Viewer } from '../../plugins/auth.ts';
 import { findArea } from '../areas/areas.repository.ts';
-import { buurtscan } from './buurtscan.service.ts';
+import { buurtscan, yearOf } from './buurtscan.service.ts';
 import * as repository from './spreiding.repository.ts';
 
 const WEIGHTS_KEY = 'spreiding.weights';
@@ -128,5 +132,47 @@ export async function scores(db: Kysely<DB>, query: { gemeente: string; year?: n
         balance: carry.score === null || weigh.score === null ? null : carry.score - weigh.score,
       };
     }),
+  };
+}
+
+/**
+ * People placed from sheltered housing and shelter, per buurt, wijk and the gemeente: exact for
+ * analysts, and for everyone else with small counts suppressed over all three levels together
+ * (see shared/src/small-counts.ts), so that no published figure, nor any difference of them,
+ * gives a count below 5 away.
+ */
+export async function placements(db: Kysely<DB>, query: { gemeente: string; year?: number | undefined }, exact: boolean): Promise<Placements> {
+  const year = await yearOf(db, 'buurt', query.year);
+  const areas = await repository.gemeenteAreas(db, query.gemeente, year);
+  const gemeente = areas.find((area) => area.code === query.gemeente);
+  if (!gemeente) throw notFound('Gemeente');
+  const wijken = areas.filter((area) => area.level === 'wijk');
+  const buurten = areas.filter((area) => area.level === 'buurt');
+
+  const counts = new Map<string, number>();
+  for (const row of await repository.contextOf(db, buurten.map((buurt) => buurt.code))) {
+    if (row.value === null || !(PLACED_FIELDS as readonly string[]).includes(row.field)) continue;
+    counts.set(row.area_code, (counts.get(row.area_code) ?? 0) + row.value);
+  }
+  // Totals over the buurten with figures: each total is exactly the sum of its known parts.
+  const sums: CountSum[] = [];
+  const sumUp = (total: string, parts: string[]) => {
+    const known = parts.filter((part) => counts.has(part));
+    if (known.length === 0) return;
+    counts.set(total, known.reduce((sum, part) => sum + counts.get(part)!, 0));
+    sums.push({ total, parts: known });
+  };
+  for (const wijk of wijken) sumUp(wijk.code, buurten.filter((buurt) => buurt.parent_code === wijk.code).map((buurt) => buurt.code));
+  const orphans = buurten.filter((buurt) => !wijken.some((wijk) => wijk.code === buurt.parent_code)).map((buurt) => buurt.code);
+  sumUp(gemeente.code, [...wijken.map((wijk) => wijk.code), ...orphans]);
+
+  const published = exact ? counts : suppressCounts(counts, sums);
+  const entry = (area: { code: string; name: string }) => ({ code: area.code, name: area.name, count: published.get(area.code) ?? null });
+  return {
+    gemeente: entry(gemeente),
+    year,
+    exact,
+    wijken: wijken.map(entry),
+    buurten: buurten.map((buurt) => ({ ...entry(buurt), wijkCode: buurt.parent_code })),
   };
 }

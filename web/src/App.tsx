@@ -1,5 +1,5 @@
 import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { ASSET_KINDS, CATEGORIES, CHARACTERISTICS, INCLUSION_FEATURES, SOCIAL_CAPITAL_TYPES, TARGET_GROUPS, type Asset, type Label } from '@kwartier/shared';
+import { ASSET_KINDS, CATEGORIES, CHARACTERISTICS, INCLUSION_FEATURES, SOCIAL_CAPITAL_TYPES, TARGET_GROUPS, type AreaFeature, type Asset, type Label } from '@kwartier/shared';
 import { ApiUnavailableError, getAsset, listAssets, nearbyAssets } from './api/client.ts';
 import { boundsOf, getAreaFeature } from './api/buurtscan.ts';
 import { LANGUAGES } from './i18n/catalogue.ts';
@@ -72,6 +72,8 @@ export function App() {
   const [scanSelected, setScanSelected] = useState<string | null>(null);
   const [fit, setFit] = useState<{ bounds: [number, number, number, number]; key: string } | null>(null);
   const [mapImage, setMapImage] = useState<string | null>(null);
+  /** The wijkanalyse's wijk, outlined on the map. */
+  const [outline, setOutline] = useState<AreaFeature | null>(null);
   const fitTo = useCallback((bounds: [number, number, number, number]) => setFit({ bounds, key: `${bounds.join(',')}@${Date.now()}` }), []);
 
   /**
@@ -345,6 +347,7 @@ export function App() {
               onChange={(wijk) => update({ area: wijk })}
               onOpenAsset={(id) => update({ selected: id })}
               onFit={fitTo}
+              onOutline={setOutline}
             />
           ) : page === 'agenda' ? (
             <AgendaPage area={state.area} onChange={(area) => update({ area })} />
@@ -428,6 +431,7 @@ export function App() {
               fit={page === 'buurtscan' || page === 'wijk' || page === 'agenda' || page === 'spreiding' ? fit : null}
               onAreaClick={setScanSelected}
               onSnapshot={setMapImage}
+              outline={page === 'wijk' ? outline : null}
               onViewChange={(view, shown) => {
                 setBounds(shown);
                 update({ view }, 'replace');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AgendaItemSchema, AgendaSuggestionSchema, type AgendaItem, type AgendaItemCreate } from '@kwartier/shared';
+import { AgendaItemSchema, AgendaItemUpdateSchema, AgendaSuggestionSchema, type AgendaItem, type AgendaItemCreate } from '@kwartier/shared';
 import { request } from './client.ts';
 
 /** The sociale wijkagenda: everyone reads it; keepers add items and take suggestions over. */
@@ -22,4 +22,11 @@ export function agendaSuggestions(gemeente: string, signal?: AbortSignal): Promi
 
 export function createAgendaItem(item: Partial<AgendaItemCreate> & { areaCode: string; title: string }): Promise<AgendaItem> {
   return request('/api/agenda', AgendaItemSchema, { method: 'POST', body: item });
+}
+
+/** What an edit sends: only the fields that changed (the server refuses an empty change). */
+export type AgendaItemPatch = z.input<typeof AgendaItemUpdateSchema>;
+
+export function updateAgendaItem(id: string, patch: AgendaItemPatch): Promise<AgendaItem> {
+  return request(`/api/agenda/${encodeURIComponent(id)}`, AgendaItemSchema, { method: 'PATCH', body: patch });
 }

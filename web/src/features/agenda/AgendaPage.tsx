@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
-import { AGENDA_STATUSES, AGENDA_STATUS_CODES, CHARACTERISTICS, type AgendaItem, type AgendaItemCreate } from '@kwartier/shared';
-import { agendaParams, agendaSuggestions, createAgendaItem, listAgenda, type AgendaSuggestion } from '../../api/agenda.ts';
-import { ErrorSummary, generalMessage } from '../../components/forms.tsx';
+import { AGENDA_STATUSES, AGENDA_STATUS_CODES, CHARACTERISTICS, indicatorByCode, type AgendaItem } from '@kwartier/shared';
+import { agendaParams, agendaSuggestions, createAgendaItem, listAgenda, updateAgendaItem, type AgendaSuggestion } from '../../api/agenda.ts';
+import { ErrorSummary, fieldMessage, generalMessage, problemsOf } from '../../components/forms.tsx';
+import { AgendaItemForm } from './AgendaItemForm.tsx';
 import { useI18n } from '../../i18n/I18nContext.tsx';
 import { useSession } from '../../state/session.tsx';
 import { formatDate } from '../buurtscan/format.ts';
@@ -13,7 +14,7 @@ const AREA = /^(GM\d{4}|WK\d{6}|BU\d{8})$/;
 
 /** The sociale wijkagenda of an area: everyone reads it, keepers add to it. */
 export function AgendaPage({ area, onChange }: Props) {
-  const { t, label, language } = useI18n();
+  const { t, label } = useI18n();
   const ta = t.agenda;
   const session = useSession();
   const heading = useRef<HTMLHeadingElement>(null);
@@ -38,14 +39,6 @@ export function AgendaPage({ area, onChange }: Props) {
     return () => controller.abort();
   }, [area, status, version, t]);
 
-  const statusLabel = (code: string) => {
-    const found = AGENDA_STATUSES.find((candidate) => candidate.code === code);
-    return found ? label(found.label) : code;
-  };
-  const characteristicLabel = (code: string) => {
-    const found = CHARACTERISTICS.find((candidate) => candidate.code === code);
-    return found ? label(found.label) : code;
-  };
   const gemeente = area ? (area.startsWith('GM') ? area : `GM${area.slice(2, 6)}`) : null;
   const keeper = session.may('keepAgenda');
 
@@ -82,16 +75,12 @@ export function AgendaPage({ area, onChange }: Props) {
       {items && items.length > 0 ? (
         <ul className="agenda-list" data-testid="agenda-items">
           {items.map((item) => (
-            <li key={item.id} className="agenda-item">
-              <h4>{item.title}</h4>
-              <div className="meta">
-                <span className="status-badge">{statusLabel(item.status)}</span>
-                {item.areaName ?? item.areaCode}
-                {item.ownerOrganisation ? ` · ${ta.owner}: ${item.ownerOrganisation}` : ''}
-                {item.dueDate ? ` · ${ta.due} ${formatDate(item.dueDate, language)}` : ''}
-              </div>
-              {item.characteristics.length > 0 ? <div className="meta">{ta.characteristics}: {item.characteristics.map(characteristicLabel).join(', ')}</div> : null}
-            </li>
+            <AgendaEntry
+              key={item.id}
+              item={item}
+              keeper={keeper}
+              onSaved={(saved) => setItems((current) => current?.map((candidate) => (candidate.id === saved.id ? saved : candidate)) ?? null)}
+            />
           ))}
         </ul>
       ) : null}
@@ -106,69 +95,95 @@ export function AgendaPage({ area, onChange }: Props) {
 }
 
 function AddItem({ defaultArea, onAdded }: { defaultArea: string; onAdded: () => void }) {
-  const { t, label } = useI18n();
-  const ta = t.agenda;
-  const empty = { areaCode: defaultArea, title: '', description: '', characteristics: [] as AgendaItemCreate['characteristics'], ownerOrganisation: '', status: 'idea' as Status, dueDate: '' };
-  const [form, setForm] = useState(empty);
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
-  const set = (change: Partial<typeof form>) => setForm((current) => ({ ...current, ...change }));
-
+  const { t } = useI18n();
   return (
     <section aria-labelledby="agenda-add">
-      <h3 id="agenda-add">{ta.add}</h3>
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          setBusy(true);
-          createAgendaItem({
-            areaCode: form.areaCode.trim().toUpperCase(),
-            title: form.title,
-            description: form.description,
-            characteristics: form.characteristics,
-            ownerOrganisation: form.ownerOrganisation,
-            status: form.status,
-            dueDate: form.dueDate || null,
-          }).then(
-            () => {
-              setMessage({ error: false, text: ta.added });
-              setForm(empty);
-              onAdded();
-            },
-            (err: unknown) => setMessage({ error: true, text: generalMessage(err, t) }),
-          ).finally(() => setBusy(false));
-        }}
-      >
-        <label className="field"><span>{ta.areaCode}</span><input type="text" required pattern="(BU|bu)[0-9]{8}|(WK|wk)[0-9]{6}" value={form.areaCode} onChange={(event) => set({ areaCode: event.target.value })} /></label>
-        <label className="field"><span>{ta.itemTitle}</span><input type="text" required minLength={3} maxLength={200} value={form.title} onChange={(event) => set({ title: event.target.value })} /></label>
-        <label className="field"><span>{ta.description}</span><textarea rows={3} maxLength={5000} value={form.description} onChange={(event) => set({ description: event.target.value })} /></label>
-        <fieldset className="checks">
-          <legend>{ta.characteristics}</legend>
-          {CHARACTERISTICS.map((c) => (
-            <label key={c.code}>
-              <input
-                type="checkbox"
-                checked={form.characteristics.includes(c.code)}
-                onChange={(event) => set({ characteristics: event.target.checked ? [...form.characteristics, c.code] : form.characteristics.filter((code) => code !== c.code) })}
-              />
-              {label(c.label)}
-            </label>
-          ))}
-        </fieldset>
-        <label className="field"><span>{ta.ownerOrganisation}</span><input type="text" maxLength={200} value={form.ownerOrganisation} onChange={(event) => set({ ownerOrganisation: event.target.value })} /></label>
-        <div className="inline-fields">
-          <label>
-            <span>{ta.status}</span>
-            <select value={form.status} onChange={(event) => set({ status: event.target.value as Status })}>
+      <h3 id="agenda-add">{t.agenda.add}</h3>
+      <AgendaItemForm key={defaultArea} defaultArea={defaultArea} onSaved={onAdded} />
+    </section>
+  );
+}
+
+/** One item on the agenda; keepers change its status in place or open it for editing. */
+function AgendaEntry({ item, keeper, onSaved }: { item: AgendaItem; keeper: boolean; onSaved: (item: AgendaItem) => void }) {
+  const { t, label, language } = useI18n();
+  const ta = t.agenda;
+  const [editing, setEditing] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
+  const editButton = useRef<HTMLButtonElement>(null);
+  const statusLabel = (code: string) => {
+    const found = AGENDA_STATUSES.find((candidate) => candidate.code === code);
+    return found ? label(found.label) : code;
+  };
+  const characteristicLabel = (code: string) => {
+    const found = CHARACTERISTICS.find((candidate) => candidate.code === code);
+    return found ? label(found.label) : code;
+  };
+  const indicator = item.indicator ? indicatorByCode(item.indicator) : undefined;
+  const closeForm = () => {
+    setEditing(false);
+    requestAnimationFrame(() => editButton.current?.focus());
+  };
+
+  if (editing) {
+    return (
+      <li className="agenda-item editing" data-testid="agenda-item">
+        <h4>{ta.editing(item.title)}</h4>
+        <AgendaItemForm
+          item={item}
+          onSaved={(saved) => {
+            onSaved(saved);
+            setMessage({ error: false, text: ta.saved });
+            closeForm();
+          }}
+          onCancel={closeForm}
+        />
+      </li>
+    );
+  }
+
+  const changeStatus = (status: Status) => {
+    setBusy(true);
+    setMessage(null);
+    updateAgendaItem(item.id, { status }).then(
+      (saved) => {
+        onSaved(saved);
+        setMessage({ error: false, text: ta.statusSaved(saved.title, statusLabel(saved.status)) });
+      },
+      (err: unknown) => {
+        const field = problemsOf(err).find((problem) => problem.field === 'body.status');
+        setMessage({ error: true, text: field ? `${ta.status}: ${fieldMessage(field.message, t)}` : generalMessage(err, t) });
+      },
+    ).finally(() => setBusy(false));
+  };
+
+  return (
+    <li className="agenda-item" data-testid="agenda-item">
+      <div className="agenda-item-head">
+        <h4>{item.title}</h4>
+        {keeper ? (
+          <button type="button" className="link" ref={editButton} aria-label={ta.editOf(item.title)} onClick={() => { setMessage(null); setEditing(true); }}>{ta.edit}</button>
+        ) : null}
+      </div>
+      <div className="meta">
+        {keeper ? (
+          <label className="status-quick">
+            <span className="visually-hidden">{ta.statusOf(item.title)}</span>
+            <select value={item.status} disabled={busy} onChange={(event) => changeStatus(event.target.value as Status)}>
               {AGENDA_STATUSES.map((s) => <option key={s.code} value={s.code}>{label(s.label)}</option>)}
             </select>
           </label>
-          <label><span>{ta.dueDate}</span><input type="date" value={form.dueDate} onChange={(event) => set({ dueDate: event.target.value })} /></label>
-        </div>
-        <div><button type="submit" disabled={busy}>{ta.save}</button></div>
-        {message ? <p role={message.error ? 'alert' : 'status'} className={message.error ? 'message error' : 'message'}>{message.text}</p> : null}
-      </form>
-    </section>
+        ) : <span className="status-badge" data-testid="agenda-status">{statusLabel(item.status)}</span>}
+        {item.areaName ?? item.areaCode}
+        {item.ownerOrganisation ? ` · ${ta.owner}: ${item.ownerOrganisation}` : ''}
+        {item.dueDate ? ` · ${ta.due} ${formatDate(item.dueDate, language)}` : ''}
+      </div>
+      {item.description ? <p className="agenda-description">{item.description}</p> : null}
+      {item.characteristics.length > 0 ? <div className="meta">{ta.characteristics}: {item.characteristics.map(characteristicLabel).join(', ')}</div> : null}
+      {item.indicator ? <div className="meta">{ta.indicator}: {indicator ? label(indicator.label) : item.indicator}</div> : null}
+      {message ? <p role={message.error ? 'alert' : 'status'} className={message.error ? 'message error' : 'message'}>{message.text}</p> : null}
+    </li>
   );
 }
 

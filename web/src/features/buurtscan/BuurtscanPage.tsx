@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
-import { ASSET_KINDS, CATEGORIES, POPULATION_MODEL, type AreaSummary, type Buurtscan } from '@kwartier/shared';
+import { AGENDA_STATUSES, ASSET_KINDS, CATEGORIES, POPULATION_MODEL, type AgendaItem, type AreaSummary, type Buurtscan } from '@kwartier/shared';
+import { listAgenda } from '../../api/agenda.ts';
 import { boundsOf, getAreaFeature, getBuurtscan, getGaps, getIndicatorCatalogue, listGemeenten, type Gaps, type IndicatorCatalogue } from '../../api/buurtscan.ts';
 import { useI18n } from '../../i18n/I18nContext.tsx';
 import type { BuurtscanState } from '../../state/urlState.ts';
@@ -66,6 +67,8 @@ export function BuurtscanPage({ state, onChange, selected, onSelect, onChoroplet
   const scan = useLoad<Buurtscan>(scanKey, (signal) => getBuurtscan('buurt', gemeente!, [indicator!.code], signal));
   const whole = useLoad<Buurtscan>(scanKey, (signal) => getBuurtscan('gemeente', gemeente!, [indicator!.code], signal));
   const boundary = useLoad(gemeente, (signal) => getAreaFeature(gemeente!, signal));
+  // The report ends with what the gemeente is doing about it: its sociale wijkagenda.
+  const agenda = useLoad<AgendaItem[]>(gemeente ? `agenda|${gemeente}` : null, (signal) => listAgenda(gemeente, null, signal).then((result) => result.items));
 
   useEffect(() => {
     if (boundary.data) onFit(boundsOf(boundary.data));
@@ -369,6 +372,49 @@ export function BuurtscanPage({ state, onChange, selected, onSelect, onChoroplet
           </p>
         </>
       ) : null}
+
+      <section className="print-only agenda-print" aria-labelledby="agenda-print-title" data-testid="print-agenda">
+        <h3 id="agenda-print-title">{tb.agenda}</h3>
+        {agenda.error ? <p>{tb.agendaFailed}</p> : null}
+        {agenda.data && agenda.data.length === 0 ? <p>{tb.agendaNone}</p> : null}
+        {agenda.data && agenda.data.length > 0 ? (
+          <>
+            <p className="agenda-print-intro">{tb.agendaIntro(gemeenteName)}</p>
+            <table className="agenda-print-table">
+              <colgroup>
+                <col className="agenda-col-title" />
+                <col className="agenda-col-area" />
+                <col className="agenda-col-status" />
+                <col className="agenda-col-owner" />
+                <col className="agenda-col-due" />
+              </colgroup>
+              <thead>
+                <tr>
+                  <th scope="col">{t.agenda.itemTitle}</th>
+                  <th scope="col">{tb.agendaArea}</th>
+                  <th scope="col">{t.agenda.status}</th>
+                  <th scope="col">{t.agenda.owner}</th>
+                  <th scope="col">{t.agenda.due}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {agenda.data.map((item) => {
+                  const status = AGENDA_STATUSES.find((candidate) => candidate.code === item.status);
+                  return (
+                    <tr key={item.id}>
+                      <td>{item.title}</td>
+                      <td>{item.areaName ?? item.areaCode}</td>
+                      <td>{status ? label(status.label) : item.status}</td>
+                      <td>{item.ownerOrganisation || '–'}</td>
+                      <td className="agenda-due">{item.dueDate ? formatDate(item.dueDate, language) : '–'}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </>
+        ) : null}
+      </section>
     </section>
   );
 }

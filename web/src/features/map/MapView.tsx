@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { AttributionControl, Map as MapLibreMap, NavigationControl, setWorkerUrl, type GeoJSONSource, type VectorTileSource } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
+import type { AreaFeature } from '@kwartier/shared';
 import type { Filters, View } from '../../state/urlState.ts';
 import { assetTileUrl } from '../../api/client.ts';
 import { useI18n } from '../../i18n/I18nContext.tsx';
@@ -38,6 +39,8 @@ type Props = {
   onAreaClick?: (code: string) => void;
   /** The drawn map as an image after each draw, while the choropleth shows: for the print view. */
   onSnapshot?: (dataUrl: string) => void;
+  /** The boundary of the area a page is about, drawn as an outline; null draws none. */
+  outline?: AreaFeature | null;
 };
 
 export type Choropleth = { colours: Record<string, string>; selected: string | null };
@@ -65,6 +68,10 @@ function circle(lon: number, lat: number, radius: number) {
     return [lon + dLon * Math.cos(a), lat + dLat * Math.sin(a)];
   });
   return { type: 'Feature' as const, properties: {}, geometry: { type: 'Polygon' as const, coordinates: [ring] } };
+}
+
+function outlineData(outline: Props['outline']) {
+  return { type: 'FeatureCollection' as const, features: outline ? [{ type: 'Feature' as const, properties: {}, geometry: outline.geometry }] : [] };
 }
 
 function markerData(marker: Props['marker']) {
@@ -126,6 +133,7 @@ export function MapView(props: Props) {
         map.addSource(SOURCES.assets, { type: 'vector', tiles: [assetTileUrl(latest.current.filters)], maxzoom: 18 });
         map.addSource(SOURCES.near, { type: 'geojson', data: nearData(latest.current.near) });
         map.addSource(SOURCES.marker, { type: 'geojson', data: markerData(latest.current.marker) });
+        map.addSource(SOURCES.outline, { type: 'geojson', data: outlineData(latest.current.outline) });
         for (const layer of OUR_LAYERS) map.addLayer(layer);
         map.setFilter('asset-selected', ['==', ['get', 'id'], latest.current.selected ?? '']);
         applyChoropleth(map, latest.current.choropleth);
@@ -204,6 +212,10 @@ export function MapView(props: Props) {
   useEffect(() => {
     mapRef.current?.getSource<GeoJSONSource>(SOURCES.marker)?.setData(markerData(props.marker));
   }, [props.marker]);
+
+  useEffect(() => {
+    mapRef.current?.getSource<GeoJSONSource>(SOURCES.outline)?.setData(outlineData(props.outline));
+  }, [props.outline]);
 
   useEffect(() => {
     const canvas = mapRef.current?.getCanvas();

@@ -4,11 +4,13 @@ import { kindIconId } from './icons.ts';
 import { NO_VALUE_COLOUR } from '../buurtscan/classes.ts';
 
 /** Kwartier's own sources and layers, as typed constants; added on top of any basemap. */
-export const SOURCES = { assets: 'kwartier-assets', areas: 'kwartier-areas', gemeenten: 'kwartier-gemeenten', near: 'kwartier-near', marker: 'kwartier-marker' } as const;
+export const SOURCES = { assets: 'kwartier-assets', areas: 'kwartier-areas', gemeenten: 'kwartier-gemeenten', near: 'kwartier-near', marker: 'kwartier-marker', outline: 'kwartier-outline' } as const;
 /** Data attribution; the word before the colon comes from the i18n catalogue. */
 export const cbsAttribution = (areas: string) => `${areas}: © <a href="https://www.cbs.nl/">CBS</a>, Kadaster (CC BY 4.0)`;
 
 export const AREA_MIN_ZOOM = 10;
+/** Purple: apart from the buurtscan's blues, the chosen buurt's orange and the asset colours. */
+export const OUTLINE_COLOUR = '#6a1b9a';
 /** Below the buurten, the gemeenten: where the data is, and what those places are called. */
 export const GEMEENTE_MIN_ZOOM = 5;
 
@@ -66,6 +68,20 @@ export const OUR_LAYERS: LayerSpecification[] = [
     'source-layer': TILE_LAYERS.areas,
     filter: ['==', ['get', 'code'], ''],
     paint: { 'line-color': '#c45100', 'line-width': 4 },
+  },
+  // The area a page is about (the wijk of the wijkanalyse): a light wash and a firm outline.
+  {
+    id: 'area-outline-fill',
+    type: 'fill',
+    source: SOURCES.outline,
+    paint: { 'fill-color': OUTLINE_COLOUR, 'fill-opacity': 0.08 },
+  },
+  {
+    id: 'area-outline-line',
+    type: 'line',
+    source: SOURCES.outline,
+    layout: { 'line-join': 'round' },
+    paint: { 'line-color': OUTLINE_COLOUR, 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 2.5, 15, 4] },
   },
   {
     id: 'near-circle',

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { REACH_TARGETS, indicatorByCode, type Wijkanalyse } from '@kwartier/shared';
+import { REACH_TARGETS, indicatorByCode, type AreaFeature, type Wijkanalyse } from '@kwartier/shared';
 import { ApiError } from '../../api/client.ts';
 import { boundsOf, getAreaFeature, getWijkanalyse } from '../../api/buurtscan.ts';
 import { useI18n } from '../../i18n/I18nContext.tsx';
@@ -12,16 +12,20 @@ type Props = {
   onChange: (code: string) => void;
   onOpenAsset: (id: string) => void;
   onFit: (bounds: [number, number, number, number]) => void;
+  /** The wijk's boundary, for the map to outline; null while there is none to show. */
+  onOutline: (feature: AreaFeature | null) => void;
 };
 
 type Comparison = Wijkanalyse['strengths'][number];
 
 /** Wijkanalyse: a wijk weighed against its gemeente, its white spots and the assets that carry it. */
-export function WijkPage({ code, onChange, onOpenAsset, onFit }: Props) {
+export function WijkPage({ code, onChange, onOpenAsset, onFit, onOutline }: Props) {
   const { t, language, label } = useI18n();
   const tw = t.wijk;
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
+  // Leaving the page takes the outline off the map.
+  useEffect(() => () => onOutline(null), [onOutline]);
   const [input, setInput] = useState(code ?? '');
   const [analysis, setAnalysis] = useState<{ code: string; data: Wijkanalyse | null; error: string | null } | null>(null);
 
@@ -36,8 +40,12 @@ export function WijkPage({ code, onChange, onOpenAsset, onFit }: Props) {
         setAnalysis({ code, data: null, error: err instanceof ApiError && err.status === 404 ? tw.notFound : generalMessage(err, t) });
       },
     );
-    // The map shows the wijk; a missing boundary leaves the map where it is.
-    getAreaFeature(code, controller.signal).then((feature) => onFit(boundsOf(feature)), () => undefined);
+    // The map shows the wijk, outlined; a missing boundary leaves the map where it is.
+    onOutline(null);
+    getAreaFeature(code, controller.signal).then((feature) => {
+      onOutline(feature);
+      onFit(boundsOf(feature));
+    }, () => undefined);
     return () => controller.abort();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [code]);

@@ -8,7 +8,8 @@ import { countAreas, rederiveAssetAreas, upsertArea } from '../server/src/module
 import { upsertAssetBySource } from '../server/src/modules/assets/assets.repository.ts';
 import { assetImportToRow } from '../server/src/modules/assets/assets.service.ts';
 import { type FeatureCollection, readCbsAreas } from './cbs.ts';
-import { readDuoSchools } from './duo.ts';
+import { commitInTransaction, mapFile, resolveMapping } from '../server/src/modules/interop/import.service.ts';
+import { saveMapping } from '../server/src/modules/interop/import.repository.ts';
 import { sampleAssets } from './samples.ts';
 
 /** The three municipalities of the demo, with the CBS 2015 wijk- en buurtkaart. */
@@ -40,12 +41,11 @@ export async function demoAreas() {
   return areas;
 }
 
-export async function demoSchools() {
-  return [
-    ...readDuoSchools(await readGeoJson('duo-scholen-2016', 'scholen_bo_2016.geojson'), 'primary', 'duo-scholen-bo-2016'),
-    ...readDuoSchools(await readGeoJson('duo-scholen-2016', 'scholen_vo_2016.geojson'), 'secondary', 'duo-scholen-vo-2016'),
-  ];
-}
+/** DUO's school files, read through the generic import with the mappings in seeds/mappings. */
+const DUO_FILES = [
+  { mapping: 'duo-scholen-bo', file: 'scholen_bo_2016.geojson' },
+  { mapping: 'duo-scholen-vo', file: 'scholen_vo_2016.geojson' },
+];
 
 /**
  * Loads the demo data in one transaction: all of it or none. Running it again updates the
@@ -53,15 +53,25 @@ export async function demoSchools() {
  */
 export async function seedDemoData(db: Kysely<DB>, log: Log): Promise<{ areas: number; assets: number }> {
   const areas = await demoAreas();
-  const assets = [...(await demoSchools()), ...sampleAssets()];
-  await db.transaction().execute(async (trx) => {
+  const samples = sampleAssets();
+  const schools = await db.transaction().execute(async (trx) => {
     for (const area of areas) await upsertArea(trx, area);
     // Assets already stored (a re-seed) pick up any change in the areas.
     await rederiveAssetAreas(trx);
-    for (const asset of assets) await upsertAssetBySource(trx, assetImportToRow(asset));
+    let count = 0;
+    for (const { mapping: name, file } of DUO_FILES) {
+      const mapping = await resolveMapping(trx, name);
+      // Saved, so that moderators find the mapping on the import screen for next year's file.
+      await saveMapping(trx, mapping.name, mapping, null);
+      const report = await commitInTransaction(trx, mapping, mapFile(mapping, await readFile(path.join(DEMO_DATA_DIR, 'duo-scholen-2016', file))));
+      count += report.rows;
+    }
+    for (const asset of samples) await upsertAssetBySource(trx, assetImportToRow(asset));
+    return count;
   });
-  log.info({ areas: areas.length, assets: assets.length }, 'demo data loaded');
-  return { areas: areas.length, assets: assets.length };
+  const assets = schools + samples.length;
+  log.info({ areas: areas.length, assets }, 'demo data loaded');
+  return { areas: areas.length, assets };
 }
 
 /** On the first start of an empty database, load the demo data. */

@@ -3,7 +3,6 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ASSET_KIND_CODES, INCLUSION_FEATURE_CODES, SOCIAL_CAPITAL_CODES } from '@kwartier/shared';
 import { cbsNumber, readCbsAreas, type FeatureCollection } from '../seeds/cbs.ts';
-import { readDuoSchools, websiteFromDuo } from '../seeds/duo.ts';
 import { sampleAssets } from '../seeds/samples.ts';
 import { seedDemoData } from '../seeds/demo.ts';
 import { PROJECT_ROOT } from '../server/src/lib/paths.ts';
@@ -23,19 +22,6 @@ describe('reading the real open data as it comes', () => {
     expect(cbsNumber(-99999999)).toBeNull();
     expect(cbsNumber(-99999997)).toBeNull();
     expect(cbsNumber(0)).toBe(0);
-  });
-
-  it('reads every DUO school, including the primary-school name field with a trailing space', () => {
-    const primary = readDuoSchools(shared('duo-scholen-2016', 'scholen_bo_2016.geojson'), 'primary', 'test');
-    const secondary = readDuoSchools(shared('duo-scholen-2016', 'scholen_vo_2016.geojson'), 'secondary', 'test');
-    expect(primary).toHaveLength(95);
-    expect(secondary).toHaveLength(43);
-    expect(primary.find((s) => s.sourceId === '04PN00')).toMatchObject({
-      name: 'Haanstra Basisschool', kind: 'facility', category: 'school',
-      address: { street: 'Rapenburg', houseNumber: '129 -131', postcode: '2311GM', city: 'Leiden' },
-      contact: { phone: '0715133631', website: 'http://www.haanstraschool.nl' },
-    });
-    expect(websiteFromDuo('[url=                ]Website[/url]')).toBeUndefined();
   });
 
   it('has sample data for every kind, social-capital type and inclusion feature, marked as samples', () => {

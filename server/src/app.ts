@@ -11,6 +11,7 @@ import { accountRoutes } from './modules/accounts/accounts.routes.ts';
 import { contributionRoutes } from './modules/contributions/contributions.routes.ts';
 import { buurtscanRoutes } from './modules/buurtscan/buurtscan.routes.ts';
 import { agendaRoutes } from './modules/agenda/agenda.routes.ts';
+import { importRoutes } from './modules/interop/import.routes.ts';
 import { webPlugin } from './plugins/web.ts';
 import { docsPlugin } from './plugins/docs.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
@@ -88,6 +89,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(areaRoutes);
   await app.register(buurtscanRoutes, { now });
   await app.register(agendaRoutes);
+  await app.register(importRoutes);
   await app.register(tileRoutes, { now });
   await app.register(placeRoutes, { locatieserverUrl: config.locatieserverUrl });
   await app.register(clientConfigRoutes, { mapStyleUrl: config.mapStyleUrl });

@@ -15,3 +15,4 @@ export * from './indicators.ts';
 export * from './spreiding.ts';
 export * from './small-counts.ts';
 export * from './agenda.ts';
+export * from './import.ts';

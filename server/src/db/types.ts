@@ -57,6 +57,8 @@ export interface AssetsTable {
   owner_id: string | null;
   share_contact_with_professionals: Generated<boolean>;
   moderation_message: string | null;
+  /** The fingerprint of what the source last said about this asset (imports). */
+  source_hash: string | null;
 }
 
 export interface UsersTable {
@@ -195,6 +197,29 @@ export interface AgendaItemsTable {
   updated_at: Timestamp;
 }
 
+export interface ImportMappingsTable {
+  name: string;
+  mapping: Json<unknown>;
+  updated_by: string | null;
+  updated_at: Generated<Date>;
+}
+
+export interface ImportRunsTable {
+  id: Generated<string>;
+  mapping: string;
+  source: string;
+  file_name: string | null;
+  status: Generated<'running' | 'committed' | 'failed'>;
+  rows: Generated<number>;
+  counts: Json<unknown> | null;
+  archived: Generated<number>;
+  report: Json<unknown> | null;
+  error: string | null;
+  actor_id: string | null;
+  started_at: Generated<Date>;
+  finished_at: Date | null;
+}
+
 export interface DB {
   areas: AreasTable;
   assets: AssetsTable;
@@ -212,6 +237,8 @@ export interface DB {
   settings: SettingsTable;
   settings_history: SettingsHistoryTable;
   agenda_items: AgendaItemsTable;
+  import_mappings: ImportMappingsTable;
+  import_runs: ImportRunsTable;
 }
 
 export type AreaRow = Selectable<AreasTable>;

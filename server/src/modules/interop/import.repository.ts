@@ -1,0 +1,152 @@
+import { type Kysely, type Transaction, sql } from 'kysely';
+import type { DB, NewAssetRow } from '../../db/types.ts';
+import { jsonb } from '../../db/json.ts';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+// Mappings ----------------------------------------------------------------------------------
+
+export async function listMappings(db: Db) {
+  return db.selectFrom('import_mappings').select(['name', 'mapping', 'updated_at']).orderBy('name').execute();
+}
+
+export async function findMapping(db: Db, name: string): Promise<unknown> {
+  const row = await db.selectFrom('import_mappings').select('mapping').where('name', '=', name).executeTakeFirst();
+  return row?.mapping;
+}
+
+export async function saveMapping(db: Db, name: string, mapping: unknown, actorId: string | null): Promise<void> {
+  await db
+    .insertInto('import_mappings')
+    .values({ name, mapping: jsonb(mapping), updated_by: actorId })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ mapping: jsonb(mapping), updated_by: actorId, updated_at: sql`now()` as never }))
+    .execute();
+}
+
+// The records of a source ---------------------------------------------------------------------
+
+export type SourceRecordState = { id: string; source_id: string; name: string; status: string; source_hash: string | null };
+
+export async function recordsOfSource(db: Db, source: string): Promise<SourceRecordState[]> {
+  return (await db
+    .selectFrom('assets')
+    .select(['id', 'source_id', 'name', 'status', 'source_hash'])
+    .where('source', '=', source)
+    .where('source_id', 'is not', null)
+    .execute()) as SourceRecordState[];
+}
+
+/**
+ * Only one import of a source at a time: the second waits for the first to end, and then sees
+ * its records. Held until the transaction ends.
+ */
+export async function lockSource(db: Transaction<DB>, source: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext(${`kwartier-import:${source}`}))`.execute(db);
+}
+
+/**
+ * New and changed records of a source in one statement. A changed record keeps its status (an
+ * entry a moderator archived stays archived) and its owner.
+ */
+export async function upsertAssetsBySource(db: Transaction<DB>, rows: NewAssetRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const updated = [
+    'kind', 'category', 'name', 'description', 'social_capital', 'inclusion_features', 'target_groups', 'languages',
+    'characteristics', 'schedule', 'contact', 'asks', 'offers', 'address', 'geom', 'precision',
+    'share_contact_with_professionals', 'source_hash',
+  ] as const;
+  await db
+    .insertInto('assets')
+    .values(rows)
+    .onConflict((oc) =>
+      oc
+        .columns(['source', 'source_id'])
+        .where('source_id', 'is not', null)
+        .doUpdateSet((eb) => ({
+          ...Object.fromEntries(updated.map((column) => [column, eb.ref(`excluded.${column}`)])),
+          updated_at: sql`now()`,
+        })),
+    )
+    .execute();
+}
+
+export async function archiveRecords(db: Transaction<DB>, ids: readonly string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await db
+    .updateTable('assets')
+    .set({ status: 'archived', updated_at: sql`now()` as never })
+    .where('id', 'in', [...ids])
+    .where('status', '<>', 'archived')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+// Runs ------------------------------------------------------------------------------------------
+
+export async function startRun(db: Db, run: { mapping: string; source: string; fileName: string | null; rows: number; actorId: string | null }) {
+  const { id } = await db
+    .insertInto('import_runs')
+    .values({ mapping: run.mapping, source: run.source, file_name: run.fileName, rows: run.rows, actor_id: run.actorId })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return id;
+}
+
+export async function finishRun(
+  db: Db,
+  id: string,
+  result: { status: 'committed' | 'failed'; counts?: unknown; archived?: number; report?: unknown; error?: string },
+): Promise<void> {
+  await db
+    .updateTable('import_runs')
+    .set({
+      status: result.status,
+      counts: result.counts === undefined ? null : jsonb(result.counts),
+      archived: result.archived ?? 0,
+      report: result.report === undefined ? null : jsonb(result.report),
+      error: result.error ?? null,
+      finished_at: sql`now()` as never,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Runs left "running" by a process that stopped: they wrote nothing (their transaction died). */
+export async function failInterruptedRuns(db: Db, startedBefore: Date): Promise<number> {
+  const result = await db
+    .updateTable('import_runs')
+    .set({ status: 'failed', error: 'interrupted: the server stopped during the import; nothing was written', finished_at: sql`now()` as never })
+    .where('status', '=', 'running')
+    .where('started_at', '<', startedBefore)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+const runColumns = [
+  'import_runs.id',
+  'import_runs.mapping',
+  'import_runs.source',
+  'import_runs.file_name',
+  'import_runs.status',
+  'import_runs.rows',
+  'import_runs.counts',
+  'import_runs.archived',
+  'import_runs.error',
+  'import_runs.actor_id',
+  'users.display_name as actor_name',
+  'import_runs.started_at',
+  'import_runs.finished_at',
+] as const;
+
+export async function listRuns(db: Db, limit: number) {
+  return db.selectFrom('import_runs').leftJoin('users', 'users.id', 'import_runs.actor_id').select(runColumns).orderBy('import_runs.started_at', 'desc').limit(limit).execute();
+}
+
+export async function findRun(db: Db, id: string) {
+  return db
+    .selectFrom('import_runs')
+    .leftJoin('users', 'users.id', 'import_runs.actor_id')
+    .select([...runColumns, 'import_runs.report'])
+    .where('import_runs.id', '=', id)
+    .executeTakeFirst();
+}

@@ -1,13 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
-import type { AreaLevel } from '@kwartier/shared';
 import type { DB } from '../server/src/db/types.ts';
 import { DEMO_DATA_DIR } from '../server/src/lib/paths.ts';
 import { countAreas, rederiveAssetAreas, upsertArea } from '../server/src/modules/areas/areas.repository.ts';
 import { upsertAssetBySource } from '../server/src/modules/assets/assets.repository.ts';
 import { assetImportToRow } from '../server/src/modules/assets/assets.service.ts';
-import { type FeatureCollection, readCbsAreas } from './cbs.ts';
+import { type FeatureCollection, readCbsAreas } from '../server/src/modules/interop/area-import.ts';
 import { commitInTransaction, mapFile, resolveMapping } from '../server/src/modules/interop/import.service.ts';
 import { saveMapping } from '../server/src/modules/interop/import.repository.ts';
 import { sampleAssets } from './samples.ts';
@@ -22,20 +21,18 @@ async function readGeoJson(...segments: string[]): Promise<FeatureCollection> {
   return JSON.parse(await readFile(path.join(DEMO_DATA_DIR, ...segments), 'utf8')) as FeatureCollection;
 }
 
-const CBS_FILES: Array<{ level: AreaLevel; prefix: string }> = [
-  { level: 'gemeente', prefix: 'gemeente' },
-  { level: 'wijk', prefix: 'wijken' },
-  { level: 'buurt', prefix: 'buurten' },
-];
+const CBS_FILES = ['gemeente', 'wijken', 'buurten'];
 
 /** The CBS 2015 areas of the demo municipalities, as area inputs. */
 export async function demoAreas() {
   const areas = [];
   for (const municipality of DEMO_MUNICIPALITIES) {
-    for (const { level, prefix } of CBS_FILES) {
+    for (const prefix of CBS_FILES) {
       const file = `${prefix}_${DEMO_AREA_YEAR}_${municipality}.geojson`;
       const collection = await readGeoJson('cbs-wijkbuurt-2015', file);
-      areas.push(...readCbsAreas(collection, level, DEMO_AREA_YEAR, `cbs-wijkbuurtkaart-${DEMO_AREA_YEAR}`));
+      const read = readCbsAreas(collection, { year: DEMO_AREA_YEAR, source: `cbs-wijkbuurtkaart-${DEMO_AREA_YEAR}` });
+      if (read.problems.length > 0) throw new Error(`${file}: ${read.problems.map((p) => `feature ${p.row}: ${p.message}`).join('; ')}`);
+      areas.push(...read.areas);
     }
   }
   return areas;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ASSET_KIND_CODES, INCLUSION_FEATURE_CODES, SOCIAL_CAPITAL_CODES } from '@kwartier/shared';
-import { cbsNumber, readCbsAreas, type FeatureCollection } from '../seeds/cbs.ts';
+import { cbsNumber, readCbsAreas, type FeatureCollection } from '../server/src/modules/interop/area-import.ts';
 import { sampleAssets } from '../seeds/samples.ts';
 import { seedDemoData } from '../seeds/demo.ts';
 import { PROJECT_ROOT } from '../server/src/lib/paths.ts';
@@ -14,8 +14,10 @@ const shared = (...segments: string[]) =>
 
 describe('reading the real open data as it comes', () => {
   it('reads CBS buurten with -99999999 as unknown', () => {
-    const areas = readCbsAreas(shared('cbs-wijkbuurt-2015', 'buurten_2015_amersfoort.geojson'), 'buurt', 2015, 'test');
+    const { areas, problems } = readCbsAreas(shared('cbs-wijkbuurt-2015', 'buurten_2015_amersfoort.geojson'), { year: 2015, source: 'test' });
+    expect(problems).toEqual([]);
     expect(areas).toHaveLength(145);
+    expect(areas.every((area) => area.level === 'buurt' && area.parentCode?.startsWith('WK0307'))).toBe(true);
     const values = areas.flatMap((a) => Object.values(a.keyFigures));
     expect(values).toContain(null);
     expect(values.some((v) => v !== null && v < -1000)).toBe(false);

@@ -12,6 +12,8 @@ import { contributionRoutes } from './modules/contributions/contributions.routes
 import { buurtscanRoutes } from './modules/buurtscan/buurtscan.routes.ts';
 import { agendaRoutes } from './modules/agenda/agenda.routes.ts';
 import { importRoutes } from './modules/interop/import.routes.ts';
+import { exportRoutes } from './modules/interop/export.routes.ts';
+import { areaImportRoutes } from './modules/interop/area-import.routes.ts';
 import { webPlugin } from './plugins/web.ts';
 import { docsPlugin } from './plugins/docs.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
@@ -90,6 +92,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(buurtscanRoutes, { now });
   await app.register(agendaRoutes);
   await app.register(importRoutes);
+  await app.register(exportRoutes);
+  await app.register(areaImportRoutes);
   await app.register(tileRoutes, { now });
   await app.register(placeRoutes, { locatieserverUrl: config.locatieserverUrl });
   await app.register(clientConfigRoutes, { mapStyleUrl: config.mapStyleUrl });

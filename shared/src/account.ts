@@ -37,6 +37,8 @@ export const PERMISSIONS = {
   analyse: ['analyst', 'admin'],
   /** Grant roles and read the audit log. */
   manageAccounts: ['admin'],
+  /** Load and replace a year's CBS areas: everything on the map is counted by them. */
+  manageAreas: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

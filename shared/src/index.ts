@@ -16,3 +16,4 @@ export * from './spreiding.ts';
 export * from './small-counts.ts';
 export * from './agenda.ts';
 export * from './import.ts';
+export * from './export.ts';

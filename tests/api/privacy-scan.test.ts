@@ -129,6 +129,12 @@ describe('privacy scan', () => {
         scanJson(`${who} ${url}`, response.body, findings, who === 'professional');
         scanned++;
       }
+      // The exports, for their role: GeoJSON as JSON, CSV as text (coordinates as digits).
+      const geojson = await send('/api/assets.geojson');
+      expect(geojson.statusCode, `${who} export`).toBe(200);
+      scanJson(`${who} /api/assets.geojson`, geojson.body, findings, who === 'professional');
+      scanText(`${who} /api/assets.csv`, (await send('/api/assets.csv')).body, findings, who === 'professional');
+      scanned += 2;
       // Their own data download and contact requests hold nothing of the residents.
       for (const url of ['/api/me/export', '/api/me/contact-requests', '/api/me/assets']) {
         if (who === 'anonymous') continue;

@@ -22,7 +22,7 @@ import { type AreaInput, upsertArea } from '../../server/src/modules/areas/areas
 import { analyzeAssets, insertAssets } from '../../server/src/modules/assets/assets.repository.ts';
 import { assetImportToRow } from '../../server/src/modules/assets/assets.service.ts';
 import { buurtscan } from '../../server/src/modules/buurtscan/buurtscan.service.ts';
-import { type FeatureCollection, PDOK_2024_WIJK_FIELDS, readCbsAreas } from '../../seeds/cbs.ts';
+import { type FeatureCollection, readCbsAreas } from '../../server/src/modules/interop/area-import.ts';
 import { demoAreas } from '../../seeds/demo.ts';
 import { generateAssets } from '../../seeds/generate.ts';
 
@@ -64,7 +64,7 @@ async function loadAreasAndAssets(database: Database, areas: AreaInput[], count:
 function nationalWijken(): AreaInput[] {
   const file = path.join(SHARED_DATA_DIR, 'cbs-wijken-2024', 'wijken_2024_nl.geojson');
   const collection = JSON.parse(readFileSync(file, 'utf8')) as FeatureCollection;
-  return readCbsAreas(collection, 'wijk', 2024, 'cbs-wijken-2024', PDOK_2024_WIJK_FIELDS);
+  return readCbsAreas(collection, { year: 2024, source: 'cbs-wijken-2024' }).areas;
 }
 
 const COUNTED = INDICATORS.filter((indicator) => indicator.measure.type !== 'reach').map((indicator) => indicator.code);

@@ -27,7 +27,7 @@ import { analyzeAssets, insertAssets, nearbyQueries, type AssetFilterInput } fro
 import { assetImportToRow } from '../../server/src/modules/assets/assets.service.ts';
 import { PROJECT_ROOT } from '../../server/src/lib/paths.ts';
 import { readFileSync } from 'node:fs';
-import { type FeatureCollection, PDOK_2024_WIJK_FIELDS, readCbsAreas } from '../../seeds/cbs.ts';
+import { type FeatureCollection, readCbsAreas } from '../../server/src/modules/interop/area-import.ts';
 import { generateAssets, seededRandom } from '../../seeds/generate.ts';
 
 const ASSETS = Number(process.env.BENCH_ASSETS ?? 100_000);
@@ -54,7 +54,7 @@ const SHARED_DATA_DIR = process.env.SHARED_DATA_DIR ?? path.resolve(PROJECT_ROOT
 function nationalWijken() {
   const file = path.join(SHARED_DATA_DIR, 'cbs-wijken-2024', 'wijken_2024_nl.geojson');
   const collection = JSON.parse(readFileSync(file, 'utf8')) as FeatureCollection;
-  return readCbsAreas(collection, 'wijk', 2024, 'cbs-wijken-2024', PDOK_2024_WIJK_FIELDS);
+  return readCbsAreas(collection, { year: 2024, source: 'cbs-wijken-2024' }).areas;
 }
 
 const wijken = nationalWijken();

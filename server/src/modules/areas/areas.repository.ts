@@ -141,6 +141,25 @@ export async function upsertArea(db: Db, area: AreaInput): Promise<void> {
     .execute();
 }
 
+/** The codes of one year's areas of some levels in some gemeenten. */
+export async function areaCodesOf(db: Db, scope: { year: number; gemeenten: string[]; levels: AreaLevel[] }): Promise<string[]> {
+  if (scope.gemeenten.length === 0 || scope.levels.length === 0) return [];
+  const rows = await db
+    .selectFrom('areas')
+    .select('code')
+    .where('year', '=', scope.year)
+    .where('level', 'in', scope.levels)
+    .where((eb) => eb.or([eb('gemeente_code', 'in', scope.gemeenten), eb('code', 'in', scope.gemeenten)]))
+    .execute();
+  return rows.map((row) => row.code);
+}
+
+export async function deleteAreas(db: Db, scope: { year: number; codes: string[] }): Promise<number> {
+  if (scope.codes.length === 0) return 0;
+  const result = await db.deleteFrom('areas').where('year', '=', scope.year).where('code', 'in', scope.codes).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 export async function countAreas(db: Db): Promise<number> {
   const row = await db.selectFrom('areas').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);

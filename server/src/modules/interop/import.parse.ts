@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import type { ImportMapping, ImportProblem } from '@kwartier/shared';
+import { restoreFormula } from '../../lib/csv.ts';
 
 /**
  * Reading an uploaded file into records, the way people's files really are: CSV with a BOM,
@@ -95,7 +96,7 @@ function parseCsv(bytes: Uint8Array, options: ImportMapping['csv']): ParsedFile 
       problems.push(fileProblem(`this line has ${record.length} cells where the header has ${columns.length}`, row));
       continue;
     }
-    records.push({ row, values: Object.fromEntries(columns.map((name, i) => [name, record[i]])) });
+    records.push({ row, values: Object.fromEntries(columns.map((name, i) => [name, restoreFormula(record[i] ?? '')])) });
   }
   return { records, problems };
 }

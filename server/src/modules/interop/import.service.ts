@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Kysely, Transaction } from 'kysely';
 import {
@@ -49,11 +49,18 @@ export async function resolveMapping(db: Kysely<DB> | Transaction<DB>, name: str
   return parsed.data;
 }
 
+/** The saved mappings, and the built-in ones not saved over. */
 export async function listMappings(db: Kysely<DB>): Promise<ImportMapping[]> {
-  return (await repository.listMappings(db)).flatMap((row) => {
-    const parsed = ImportMappingSchema.safeParse(row.mapping);
-    return parsed.success ? [parsed.data] : [];
-  });
+  const saved = (await repository.listMappings(db)).map((row) => row.mapping);
+  const builtIn = readdirSync(BUILT_IN_MAPPINGS_DIR)
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => builtInMapping(file.replace(/\.json$/, '')));
+  const byName = new Map<string, ImportMapping>();
+  for (const candidate of [...builtIn, ...saved]) {
+    const parsed = ImportMappingSchema.safeParse(candidate);
+    if (parsed.success) byName.set(parsed.data.name, parsed.data);
+  }
+  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 export async function saveMapping(db: Kysely<DB>, actor: Viewer | null, mapping: ImportMapping): Promise<ImportMapping> {

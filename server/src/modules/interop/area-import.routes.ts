@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { ApiErrorSchema, ImportProblemSchema } from '@kwartier/shared';
+import { invalid } from '../../lib/errors.ts';
+import { requirePermission } from '../../plugins/auth.ts';
+import { recordAudit } from '../audit/audit.repository.ts';
+import { parseAreaFile, readCbsAreas, replaceAreas } from './area-import.ts';
+import { UPLOAD_LIMIT_BYTES } from './import.routes.ts';
+
+const AreaImportQuerySchema = z
+  .object({
+    year: z.preprocess((raw) => (typeof raw === 'string' && /^\d{4}$/.test(raw) ? Number(raw) : raw), z.number().int().min(1990).max(2100)),
+    dryRun: z.enum(['true', 'false']).transform((value) => value === 'true').default(false),
+    source: z.string().trim().regex(/^[a-z0-9][a-z0-9._-]{1,99}$/, 'expected a source name such as cbs-wijkbuurtkaart-2024').optional(),
+  })
+  .strict();
+
+const AreaImportReportSchema = z.object({
+  year: z.number().int(),
+  areas: z.number().int(),
+  byLevel: z.object({ gemeente: z.number().int(), wijk: z.number().int(), buurt: z.number().int() }),
+  created: z.number().int(),
+  replaced: z.number().int(),
+  removed: z.array(z.string()),
+  problems: z.array(ImportProblemSchema),
+  committed: z.boolean(),
+  assetsRederived: z.number().int(),
+});
+
+const errors = { 400: ApiErrorSchema, 401: ApiErrorSchema, 403: ApiErrorSchema };
+
+/** CBS wijk- en buurtkaart files, for admins: a year's areas of the gemeenten in the file, replaced. */
+export const areaImportRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser(['application/geo+json', 'application/json'], { parseAs: 'buffer', bodyLimit: UPLOAD_LIMIT_BYTES }, (_request, body, done) => done(null, body));
+
+  app.post('/api/areas/import', {
+    schema: {
+      tags: ['areas'],
+      summary: 'Load a CBS wijk- en buurtkaart file (GeoJSON, WGS84 or RD New) for a year: replaces that year’s areas of its gemeenten (admins)',
+      querystring: AreaImportQuerySchema,
+      response: { 200: AreaImportReportSchema, ...errors },
+    },
+    handler: async (request) => {
+      const admin = requirePermission(request, 'manageAreas');
+      const bytes = request.body instanceof Buffer ? request.body : null;
+      if (!bytes || bytes.length === 0) throw invalid([{ field: 'body', message: 'send the GeoJSON file as the request body' }]);
+      const { year, dryRun, source = `cbs-wijkbuurtkaart-${year}` } = request.query;
+      const parsed = parseAreaFile(bytes);
+      if (!('features' in parsed)) return { year, areas: 0, byLevel: { gemeente: 0, wijk: 0, buurt: 0 }, created: 0, replaced: 0, removed: [], problems: [parsed], committed: false, assetsRederived: 0 };
+      const file = readCbsAreas(parsed, { year, source });
+      return app.db.transaction().execute(async (trx) => {
+        const report = await replaceAreas(trx, file, { year, dryRun });
+        if (report.committed) {
+          await recordAudit(trx, { action: 'areas.import', outcome: 'success', actorId: admin.id, details: { year, areas: report.areas, removed: report.removed.length } });
+        }
+        return report;
+      });
+    },
+  });
+};

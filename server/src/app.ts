@@ -11,6 +11,7 @@ import { accountRoutes } from './modules/accounts/accounts.routes.ts';
 import { contributionRoutes } from './modules/contributions/contributions.routes.ts';
 import { buurtscanRoutes } from './modules/buurtscan/buurtscan.routes.ts';
 import { agendaRoutes } from './modules/agenda/agenda.routes.ts';
+import { hsdsRoutes } from './modules/interop/hsds.routes.ts';
 import { importRoutes } from './modules/interop/import.routes.ts';
 import { exportRoutes } from './modules/interop/export.routes.ts';
 import { areaImportRoutes } from './modules/interop/area-import.routes.ts';
@@ -96,6 +97,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(areaImportRoutes);
   await app.register(tileRoutes, { now });
   await app.register(placeRoutes, { locatieserverUrl: config.locatieserverUrl });
+  await app.register(hsdsRoutes, { locatieserverUrl: config.locatieserverUrl });
   await app.register(clientConfigRoutes, { mapStyleUrl: config.mapStyleUrl });
 
   await app.register(webPlugin);

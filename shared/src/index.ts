@@ -17,3 +17,4 @@ export * from './small-counts.ts';
 export * from './agenda.ts';
 export * from './import.ts';
 export * from './export.ts';
+export * from './hsds.ts';

@@ -23,7 +23,7 @@ function sampleCsv(rows: number): Buffer {
   const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
   for (let i = 0; i < rows; i++) {
     // Spread over Leiden, Amersfoort and Doetinchem, the demo's areas.
-    const [lon, lat] = [[4.49, 52.16], [5.39, 52.16], [6.29, 51.97]][i % 3]!;
+    const [lon, lat] = ([[4.49, 52.16], [5.39, 52.16], [6.29, 51.97]] as const)[i % 3]!;
     lines.push(
       [
         `SK-${i}`, `Initiatief ${i}`, CATEGORIES[i % CATEGORIES.length], 'Elke week, iedereen welkom', i % 2 ? 'bonding|bridging' : 'bridging',

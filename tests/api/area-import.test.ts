@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import proj4 from 'proj4';
 import { sql } from 'kysely';
@@ -30,6 +32,16 @@ const demo = (collection: Collection): Collection => ({
 const wijken = demo(national('wijken_2024_nl.geojson'));
 const gemeenten = demo(national('gemeenten_2024_nl.geojson'));
 const both: Collection = { type: 'FeatureCollection', features: [...gemeenten.features, ...wijken.features] };
+
+/** GDAL reads GeoPackages. CI installs it; elsewhere a missing GDAL skips that one test, saying why. */
+function gdalInstalled(): boolean {
+  const installed = ['/usr/bin/ogr2ogr', '/usr/local/bin/ogr2ogr'].some((file) => existsSync(file));
+  if (!installed) {
+    if (process.env.CI) throw new Error('CI needs GDAL (ogr2ogr) for the GeoPackage test');
+    console.warn('GeoPackage test not run: no GDAL. Install it with `apt-get install gdal-bin`.');
+  }
+  return installed;
+}
 
 let app: FastifyInstance;
 let admin: Agent;
@@ -97,6 +109,23 @@ describe('loading CBS areas', () => {
     const fromWgs84 = (await areasOf(YEAR)).filter((area) => area.level === 'wijk');
     expect(fromRd.map((area) => area.code)).toEqual(fromWgs84.map((area) => area.code));
     for (const [i, area] of fromRd.entries()) {
+      expect(Math.abs(area.square_metres - fromWgs84[i]!.square_metres) / fromWgs84[i]!.square_metres).toBeLessThan(0.001);
+    }
+  });
+
+  it('reads a GeoPackage in RD New through GDAL, to the same places', async () => {
+    if (!gdalInstalled()) return;
+    // The same wijken as a GeoPackage in RD New, the way CBS publishes its kaart.
+    const dir = mkdtempSync(path.join(tmpdir(), 'kwartier-gpkg-'));
+    writeFileSync(path.join(dir, 'wijken.geojson'), JSON.stringify(wijken));
+    execFileSync('ogr2ogr', ['-f', 'GPKG', '-t_srs', 'EPSG:28992', path.join(dir, 'wijken.gpkg'), path.join(dir, 'wijken.geojson'), '-nln', 'wijken']);
+    const bytes = readFileSync(path.join(dir, 'wijken.gpkg'));
+    const response = await admin.inject({ method: 'POST', url: `/api/areas/import?year=${RD_YEAR}`, payload: bytes, headers: { 'content-type': 'application/geopackage+sqlite3' } });
+    expect(response.json(), response.body).toMatchObject({ committed: true, problems: [], byLevel: { wijk: wijken.features.length } });
+    const fromGpkg = await areasOf(RD_YEAR);
+    const fromWgs84 = (await areasOf(YEAR)).filter((area) => area.level === 'wijk');
+    expect(fromGpkg.map((area) => [area.code, area.name, area.inhabitants])).toEqual(fromWgs84.map((area) => [area.code, area.name, area.inhabitants]));
+    for (const [i, area] of fromGpkg.entries()) {
       expect(Math.abs(area.square_metres - fromWgs84[i]!.square_metres) / fromWgs84[i]!.square_metres).toBeLessThan(0.001);
     }
   });

@@ -32,7 +32,7 @@ const config = loadConfig();
 const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 }, { ...cliLog, info: () => {} });
 let exitCode = 0;
 try {
-  const parsed = parseAreaFile(readFileSync(file));
+  const parsed = await parseAreaFile(readFileSync(file));
   if (!('features' in parsed)) throw new Error(parsed.message);
   const areas = readCbsAreas(parsed, { year, source: `cbs-${path.basename(file, '.geojson')}` });
   const report = await database.db.transaction().execute((trx) => replaceAreas(trx, areas, { year, dryRun: values['dry-run'] }));

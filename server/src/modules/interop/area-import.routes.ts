@@ -32,12 +32,12 @@ const errors = { 400: ApiErrorSchema, 401: ApiErrorSchema, 403: ApiErrorSchema }
 /** CBS wijk- en buurtkaart files, for admins: a year's areas of the gemeenten in the file, replaced. */
 export const areaImportRoutes: FastifyPluginAsyncZod = async (app) => {
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser(['application/geo+json', 'application/json'], { parseAs: 'buffer', bodyLimit: UPLOAD_LIMIT_BYTES }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser(['application/geo+json', 'application/json', 'application/geopackage+sqlite3', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: UPLOAD_LIMIT_BYTES }, (_request, body, done) => done(null, body));
 
   app.post('/api/areas/import', {
     schema: {
       tags: ['areas'],
-      summary: 'Load a CBS wijk- en buurtkaart file (GeoJSON, WGS84 or RD New) for a year: replaces that year’s areas of its gemeenten (admins)',
+      summary: 'Load a CBS wijk- en buurtkaart file (GeoJSON in WGS84 or RD New, or a GeoPackage) for a year: replaces that year’s areas of its gemeenten (admins)',
       querystring: AreaImportQuerySchema,
       response: { 200: AreaImportReportSchema, ...errors },
     },
@@ -46,7 +46,7 @@ export const areaImportRoutes: FastifyPluginAsyncZod = async (app) => {
       const bytes = request.body instanceof Buffer ? request.body : null;
       if (!bytes || bytes.length === 0) throw invalid([{ field: 'body', message: 'send the GeoJSON file as the request body' }]);
       const { year, dryRun, source = `cbs-wijkbuurtkaart-${year}` } = request.query;
-      const parsed = parseAreaFile(bytes);
+      const parsed = await parseAreaFile(bytes);
       if (!('features' in parsed)) return { year, areas: 0, byLevel: { gemeente: 0, wijk: 0, buurt: 0 }, created: 0, replaced: 0, removed: [], problems: [parsed], committed: false, assetsRederived: 0 };
       const file = readCbsAreas(parsed, { year, source });
       return app.db.transaction().execute(async (trx) => {

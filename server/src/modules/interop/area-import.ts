@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { AREA_CODE_PATTERN, type AreaLevel, type ImportProblem } from '@kwartier/shared';
 import type { DB } from '../../db/types.ts';
 import { type AreaInput, areaCodesOf, deleteAreas, rederiveAssetAreas, upsertArea } from '../areas/areas.repository.ts';
+import { GeoPackageError, geoPackageToGeoJson, isGeoPackage } from '../../lib/geopackage.ts';
 import { rdNewToWgs84 } from './import.mapping.ts';
 
 /**
@@ -66,7 +67,15 @@ const PARENT: Record<AreaLevel, AreaLevel | null> = { buurt: 'wijk', wijk: 'geme
 
 export type AreaFile = { areas: AreaInput[]; problems: ImportProblem[] };
 
-export function parseAreaFile(bytes: Uint8Array): FeatureCollection | ImportProblem {
+/** A GeoJSON file, or a GeoPackage (read through GDAL: see lib/geopackage.ts). */
+export async function parseAreaFile(bytes: Uint8Array): Promise<FeatureCollection | ImportProblem> {
+  if (isGeoPackage(bytes)) {
+    try {
+      return (await geoPackageToGeoJson(bytes)) as FeatureCollection;
+    } catch (error) {
+      return { row: null, field: 'file', message: error instanceof GeoPackageError ? error.message : 'the GeoPackage cannot be read', severity: 'error' };
+    }
+  }
   try {
     const document = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as FeatureCollection;
     if (document?.type !== 'FeatureCollection' || !Array.isArray(document.features)) throw new Error('expected a GeoJSON FeatureCollection');

@@ -118,6 +118,7 @@ describe('a file with broken rows', () => {
     Buffer.from('7;Te kort;inloop\n'),
     Buffer.from('8;Telefoon fout;inloop;;bonding;bel maar;Leiden;4.49;52.16\n'),
     Buffer.from('1;Dubbel;inloop;;;;Leiden;4.49;52.16\n'),
+    Buffer.from('9;Met\u0000nul;inloop;;;;Leiden;4.49;52.16\n'),
   ]);
 
   it('gets a report naming each row and field, with a BOM and semicolons read as they are', async () => {
@@ -131,6 +132,7 @@ describe('a file with broken rows', () => {
       '7 location', // no coordinates
       '8 file', // too few cells
       '10 sourceId', // number 1 twice
+      '11 column Naam', // a NUL character, which PostgreSQL cannot store
     ]);
     expect(report.problems.find((p) => p.row === 4)!.message).toMatch(/"buurtkamer" is not one of Kwartier's codes.*column "Soort"/);
     expect(report.problems.find((p) => p.row === 8)!.message).toMatch(/3 cells where the header has 9/);

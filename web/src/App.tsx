@@ -23,6 +23,7 @@ const BuurtscanPage = lazy(() => import('./features/buurtscan/BuurtscanPage.tsx'
 const WijkPage = lazy(() => import('./features/wijk/WijkPage.tsx').then((m) => ({ default: m.WijkPage })));
 const AgendaPage = lazy(() => import('./features/agenda/AgendaPage.tsx').then((m) => ({ default: m.AgendaPage })));
 const SpreidingPage = lazy(() => import('./features/spreiding/SpreidingPage.tsx').then((m) => ({ default: m.SpreidingPage })));
+const ImportPage = lazy(() => import('./features/import/ImportPage.tsx').then((m) => ({ default: m.ImportPage })));
 const AdminPage = lazy(() => import('./features/admin/AdminPage.tsx').then((m) => ({ default: m.AdminPage })));
 
 /** The names of the filters now set, as a person reads them: "Prikkelarm", "Nu open", "“koffie”". */
@@ -119,7 +120,7 @@ export function App() {
 
   // Signed out (or the session ended) on a page that needs an account: sign in to go on.
   useEffect(() => {
-    if (session.user === null && (state.page === 'mine' || state.page === 'moderation' || state.page === 'admin')) update({ page: 'login', next: state.page, edit: null }, 'replace');
+    if (session.user === null && (state.page === 'mine' || state.page === 'moderation' || state.page === 'import' || state.page === 'admin')) update({ page: 'login', next: state.page, edit: null }, 'replace');
   }, [session.user, state.page, update]);
 
   const signOut = async () => {
@@ -246,7 +247,7 @@ export function App() {
   const page = state.page;
   return (
     <I18nContext.Provider value={i18n}>
-      <div className={page === 'search' ? 'app' : page === 'buurtscan' ? 'app wide page-buurtscan' : 'app wide'}>
+      <div className={page === 'search' ? 'app' : page === 'buurtscan' ? 'app wide page-buurtscan' : page === 'import' ? 'app wide page-import' : 'app wide'}>
         {page === 'search' ? <a className="skip-link" href="#results">{t.skipToResults}</a> : null}
         <header className="topbar">
           <h1>
@@ -264,6 +265,7 @@ export function App() {
                   <button type="button" aria-current={page === 'contribute' && !state.edit ? 'page' : undefined} onClick={() => showPage('contribute', { selected: null })}>{t.account.contribute}</button>
                   <button type="button" aria-current={page === 'mine' ? 'page' : undefined} onClick={() => showPage('mine', { selected: null })}>{t.account.mine}</button>
                   {session.may('moderate') ? <button type="button" aria-current={page === 'moderation' ? 'page' : undefined} onClick={() => showPage('moderation', { selected: null })}>{t.account.moderation}</button> : null}
+                  {session.may('moderate') ? <button type="button" aria-current={page === 'import' ? 'page' : undefined} onClick={() => showPage('import', { selected: null })}>{t.account.import}</button> : null}
                   {session.may('manageAccounts') ? <button type="button" aria-current={page === 'admin' ? 'page' : undefined} onClick={() => showPage('admin', { selected: null })}>{t.account.admin}</button> : null}
                   <button type="button" onClick={() => void signOut()}>{t.account.signOut}</button>
                 </>
@@ -330,6 +332,8 @@ export function App() {
             />
           ) : page === 'admin' ? (
             <AdminPage />
+          ) : page === 'import' ? (
+            <ImportPage />
           ) : page === 'buurtscan' ? (
             <BuurtscanPage
               state={state.buurtscan}

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import {
   AreaContextSchema,
+  PlacementsSchema,
   ScoresSchema,
   ScoreWeightsSchema,
   WijkanalyseSchema,
   type ContextUpdate,
+  type Placements,
   type Scores,
   type ScoreWeights,
   type Wijkanalyse,
@@ -60,6 +62,11 @@ export function boundsOf(feature: AreaFeature): [number, number, number, number]
 
 export function getWijkanalyse(code: string, signal?: AbortSignal): Promise<Wijkanalyse> {
   return request(`/api/buurtscan/wijkanalyse/${encodeURIComponent(code)}`, WijkanalyseSchema, { signal });
+}
+
+/** People placed per buurt, wijk and gemeente: small counts suppressed, exact for analysts. */
+export function getPlacements(gemeente: string, signal?: AbortSignal): Promise<Placements> {
+  return request(`/api/buurtscan/placements?${new URLSearchParams({ gemeente })}`, PlacementsSchema, { signal });
 }
 
 // Spreiding: analysts only; the server refuses everyone else.

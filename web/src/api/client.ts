@@ -65,14 +65,20 @@ async function errorFrom(response: Response): Promise<ApiError> {
   return new ApiError(response.status, 'UNKNOWN', `${response.status}`, [], retryAfter);
 }
 
-type RequestOptions = { method?: string; body?: unknown; signal?: AbortSignal | undefined };
+/**
+ * `body` is sent as JSON; `file` as it is, bytes and all, with its own content type (an import's
+ * CSV or GeoJSON, read by the server byte for byte).
+ */
+type RequestOptions = { method?: string; body?: unknown; file?: { bytes: Blob; contentType: string }; signal?: AbortSignal | undefined };
 
-async function send(url: string, { method = 'GET', body, signal }: RequestOptions): Promise<Response> {
+async function send(url: string, { method = 'GET', body, file, signal }: RequestOptions): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (file) headers['content-type'] = file.contentType;
+  else if (body !== undefined) headers['content-type'] = 'application/json';
   if (WRITES.has(method) && csrfToken) headers['x-csrf-token'] = csrfToken;
+  const payload = file ? file.bytes : body === undefined ? undefined : JSON.stringify(body);
   try {
-    return await fetch(url, { method, signal, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+    return await fetch(url, { method, signal, headers, credentials: 'same-origin', body: payload });
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err;
     throw new ApiUnavailableError((err as Error).message);

@@ -28,7 +28,7 @@ export type Filters = {
 export type View = { lon: number; lat: number; zoom: number };
 
 /** What the sidebar shows: the search (the default), or one of the pages of an account. */
-export const PAGES = ['search', 'login', 'contribute', 'mine', 'moderation', 'admin', 'buurtscan', 'wijk', 'agenda', 'spreiding'] as const;
+export const PAGES = ['search', 'login', 'contribute', 'mine', 'moderation', 'admin', 'buurtscan', 'wijk', 'agenda', 'spreiding', 'import'] as const;
 export type Page = (typeof PAGES)[number];
 
 export type AppState = {

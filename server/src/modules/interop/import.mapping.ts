@@ -13,6 +13,7 @@ import {
   type ImportTransform,
   STRUCTURED_IMPORT_FIELDS,
 } from '@kwartier/shared';
+import { unstorableInput } from '../../lib/unstorable.ts';
 import type { SourceRecord } from './import.parse.ts';
 
 /**
@@ -47,6 +48,9 @@ export function mapRecord(mapping: ImportMapping, record: SourceRecord, declared
   const problems: ImportProblem[] = [];
   const problem = (field: string, message: string, severity: ImportProblem['severity'] = 'error') =>
     problems.push({ row: record.row, field, message, severity });
+
+  // Text PostgreSQL cannot store (a NUL, a lone surrogate) or absurd nesting: named, not a failed commit.
+  for (const found of unstorableInput(record.values, 'column')) problem(found.field.replace(/^column\./, 'column '), found.message);
 
   const sourceIdValue = readRule(mapping.sourceId, record);
   const sourceId = sourceIdValue === undefined ? null : String(sourceIdValue).trim() || null;

@@ -9,6 +9,7 @@ import {
   MappingNameSchema,
 } from '@kwartier/shared';
 import { invalid } from '../../lib/errors.ts';
+import { unstorableInput } from '../../lib/unstorable.ts';
 import { requirePermission } from '../../plugins/auth.ts';
 import * as service from './import.service.ts';
 
@@ -107,11 +108,16 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 };
 
+/** JSON from the raw body, held to the same rules as every other JSON body (see plugins/security.ts). */
 function parseJsonBody(body: unknown): unknown {
   if (!(body instanceof Buffer)) return body;
+  let parsed: unknown;
   try {
-    return JSON.parse(body.toString('utf8'));
+    parsed = JSON.parse(body.toString('utf8'));
   } catch {
     throw invalid([{ field: 'body', message: 'expected JSON' }]);
   }
+  const problems = unstorableInput(parsed, 'body');
+  if (problems.length > 0) throw invalid(problems);
+  return parsed;
 }

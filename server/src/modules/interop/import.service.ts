@@ -187,8 +187,12 @@ export function importRefused(report: ImportReport): AppError {
 
 // Runs ----------------------------------------------------------------------------------------
 
-/** Progress of the imports this process is running, for the screen that polls it. */
-const progressOfRuns = new Map<string, { done: number; total: number }>();
+/**
+ * The imports this process is running, for the screen that polls them. Answered from memory:
+ * on the embedded database the import's transaction holds the one connection until it ends,
+ * so a query about the run would wait for the run.
+ */
+const runningRuns = new Map<string, ImportRun>();
 
 export type ImportRequest = {
   mappingName: string;
@@ -229,9 +233,25 @@ export async function startImport(
     rows: mapped.records.length,
     actorId: actor?.id ?? null,
   });
-  progressOfRuns.set(runId, { done: 0, total: preview.writes.length });
+  runningRuns.set(runId, {
+    id: runId,
+    mapping: mapping.name,
+    source: mapping.source,
+    fileName: request.fileName ?? null,
+    status: 'running',
+    rows: mapped.records.length,
+    progress: { done: 0, total: preview.writes.length },
+    counts: null,
+    archived: 0,
+    error: null,
+    actorId: actor?.id ?? null,
+    actorName: null,
+    startedAt: new Date().toISOString(),
+    finishedAt: null,
+  });
   const onProgress: Progress = (done, total) => {
-    progressOfRuns.set(runId, { done, total });
+    const run = runningRuns.get(runId);
+    if (run) run.progress = { done, total };
     request.onProgress?.(done, total);
   };
   const done = (async () => {
@@ -255,7 +275,7 @@ export async function startImport(
       await repository.finishRun(db, runId, { status: 'failed', error: message }).catch(() => undefined);
       throw error;
     } finally {
-      progressOfRuns.delete(runId);
+      runningRuns.delete(runId);
     }
   })();
   if (options.wait) await done;
@@ -289,7 +309,7 @@ function runToApi(row: RunRow): ImportRun {
     actorName: row.actor_name,
     startedAt: row.started_at.toISOString(),
     finishedAt: row.finished_at?.toISOString() ?? null,
-    progress: progressOfRuns.get(row.id) ?? null,
+    progress: runningRuns.get(row.id)?.progress ?? null,
   };
 }
 
@@ -298,6 +318,8 @@ export async function listRuns(db: Kysely<DB>) {
 }
 
 export async function getRun(db: Kysely<DB>, id: string) {
+  const running = runningRuns.get(id);
+  if (running) return { ...running, report: null };
   const row = await repository.findRun(db, id);
   if (!row) throw notFound('Import run');
   return { ...runToApi(row), report: (row.report as ImportReport | null) ?? null };

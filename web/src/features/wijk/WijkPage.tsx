@@ -5,6 +5,7 @@ import { boundsOf, getAreaFeature, getWijkanalyse } from '../../api/buurtscan.ts
 import { useI18n } from '../../i18n/I18nContext.tsx';
 import { generalMessage } from '../../components/forms.tsx';
 import { formatCount, formatDate, formatValue } from '../buurtscan/format.ts';
+import { WijkPlacements } from './WijkPlacements.tsx';
 
 type Props = {
   /** The wijk code from the URL, or null when none was given. */
@@ -140,6 +141,7 @@ export function WijkPage({ code, onChange, onOpenAsset, onFit, onOutline }: Prop
               </ul>
             )}
           </section>
+          <WijkPlacements wijk={data.wijk.code} gemeente={data.wijk.gemeenteCode} />
           <p className="hint">{tw.computedAt(formatDate(data.computedAt, language))}</p>
         </>
       ) : null}

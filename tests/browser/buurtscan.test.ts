@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -93,6 +94,16 @@ describe.runIf(browserInstalled)('the buurtscan in the browser', () => {
     await expect.poll(() => valueHeader.getAttribute('aria-sort')).toBe('descending');
     const sortedValues = (await values(page)).map(asNumber).filter((n): n is number => n !== null);
     expect(sortedValues).toEqual([...sortedValues].sort((a, b) => b - a));
+    await page.close();
+  });
+
+  it('offers the gemeente’s assets for download, as the visitor may see them', async () => {
+    const page = await openBuurtscan('gemeente=GM0546&indicator=assets_per_1000');
+    const link = page.getByRole('link', { name: 'GeoJSON' });
+    const download = await Promise.all([page.waitForEvent('download'), link.click()]).then(([event]) => event);
+    const collection = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { features: Array<{ properties: { gemeente: string } }> };
+    expect(collection.features.length).toBeGreaterThan(40);
+    expect(collection.features.every((feature) => feature.properties.gemeente === 'GM0546')).toBe(true);
     await page.close();
   });
 

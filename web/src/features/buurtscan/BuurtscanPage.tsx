@@ -216,6 +216,15 @@ export function BuurtscanPage({ state, onChange, selected, onSelect, onChoroplet
           <button type="button" className="secondary" onClick={() => window.print()} disabled={!scan.data}>{tb.print}</button>
           <button type="button" className="secondary" onClick={downloadCsv} disabled={!scan.data}>{tb.csv}</button>
         </div>
+        {/* The gemeente's assets themselves, as the viewer may see them (the server decides by role). */}
+        {gemeente ? (
+          <p className="hint">
+            {tb.assetsDownload}{' '}
+            <a href={`/api/assets.geojson?area=${encodeURIComponent(gemeente)}`} download>GeoJSON</a>
+            {' · '}
+            <a href={`/api/assets.csv?area=${encodeURIComponent(gemeente)}`} download>CSV</a>
+          </p>
+        ) : null}
       </div>
 
       {mapImage && scan.data ? <img className="print-only buurtscan-map-image" src={mapImage} alt={`${tb.title} ${gemeenteName}`} /> : null}

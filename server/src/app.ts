@@ -13,6 +13,7 @@ import { buurtscanRoutes } from './modules/buurtscan/buurtscan.routes.ts';
 import { agendaRoutes } from './modules/agenda/agenda.routes.ts';
 import { hsdsRoutes } from './modules/interop/hsds.routes.ts';
 import { importRoutes } from './modules/interop/import.routes.ts';
+import { hsdsImportRoutes } from './modules/interop/hsds-import.routes.ts';
 import { exportRoutes } from './modules/interop/export.routes.ts';
 import { areaImportRoutes } from './modules/interop/area-import.routes.ts';
 import { webPlugin } from './plugins/web.ts';
@@ -93,6 +94,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(buurtscanRoutes, { now });
   await app.register(agendaRoutes);
   await app.register(importRoutes);
+  await app.register(hsdsImportRoutes);
   await app.register(exportRoutes);
   await app.register(areaImportRoutes);
   await app.register(tileRoutes, { now });

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { LatitudeSchema, LongitudeSchema, numberParam } from './geo.ts';
-import { MAX_NEARBY_RADIUS_METERS, MAX_PAGE_SIZE } from './asset.ts';
+import { AreaCodeSchema, MAX_NEARBY_RADIUS_METERS, MAX_PAGE_SIZE } from './asset.ts';
 import {
   ASSET_KINDS,
   CATEGORIES,
+  CATEGORY_CODES,
   CHARACTERISTICS,
   INCLUSION_FEATURES,
   type InclusionFeature,
@@ -358,3 +359,32 @@ export type HsdsPage<T> = {
 };
 
 export const HsdsRootSchema = z.object({ version: z.string() });
+
+// ---------------------------------------------------------------------------------------------
+// Importing an HSDS dataset (server/src/modules/interop/hsds-import.ts).
+
+/**
+ * POST /api/imports/hsds. Records are kept under the source `hsds:<source>`. A foreign dataset
+ * carries none of Kwartier's taxonomy terms: `defaultCategory` fills the category (and so the
+ * kind) where the attributes give none; `fallbackArea` places a service without a usable Dutch
+ * location at the centre of that gemeente, wijk or buurt, at buurt precision.
+ */
+export const HsdsImportQuerySchema = z
+  .object({
+    source: z
+      .string()
+      .trim()
+      .regex(/^(hsds:)?[a-z0-9][a-z0-9._-]{1,90}$/, 'expected a source name such as sociale-kaart-leiden')
+      .transform((value) => value.replace(/^hsds:/, ''))
+      .default('hsds-import'),
+    defaultCategory: z.enum(CATEGORY_CODES, { message: "expected one of Kwartier's categories, such as buurthuis or inloop" }).optional(),
+    fallbackArea: AreaCodeSchema.optional(),
+    dryRun: z
+      .enum(['true', 'false'])
+      .transform((value) => value === 'true')
+      .default(false)
+      .describe('check the dataset and report, write nothing'),
+    status: z.enum(['published', 'pending']).default('published').describe('how new and changed records land'),
+  })
+  .strict();
+export type HsdsImportQuery = z.infer<typeof HsdsImportQuerySchema>;

@@ -124,16 +124,19 @@ export const ImportProblemSchema = z.object({
 });
 export type ImportProblem = z.infer<typeof ImportProblemSchema>;
 
-export const IMPORT_ACTIONS = ['create', 'update', 'unchanged', 'refused'] as const;
+/** `kept`: changed in Kwartier since the last import (by its author or a moderator); the source's change is not applied over it. */
+export const IMPORT_ACTIONS = ['create', 'update', 'unchanged', 'kept', 'refused'] as const;
 export type ImportAction = (typeof IMPORT_ACTIONS)[number];
 
 export const ImportReportSchema = z.object({
   mapping: z.string(),
   source: z.string(),
   rows: z.number().int(),
-  counts: z.object({ create: z.number().int(), update: z.number().int(), unchanged: z.number().int(), refused: z.number().int() }),
-  /** Every problem, row by row. Any error means the import cannot be committed. */
+  counts: z.object({ create: z.number().int(), update: z.number().int(), unchanged: z.number().int(), kept: z.number().int().default(0), refused: z.number().int() }),
+  /** The problems, row by row (the first 1000). Any error means the import cannot be committed. */
   problems: z.array(ImportProblemSchema),
+  /** How many problems there are in all, errors and warnings. */
+  problemCount: z.object({ errors: z.number().int(), warnings: z.number().int() }).default({ errors: 0, warnings: 0 }),
   /** What would happen to each row (the first 200). */
   actions: z.array(z.object({ row: z.number().int(), sourceId: z.string().nullable(), name: z.string().nullable(), action: z.enum(IMPORT_ACTIONS) })),
   /** Records of this source that the file no longer holds. */

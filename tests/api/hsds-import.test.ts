@@ -107,7 +107,7 @@ describe('the official HSDS 3.0.1 examples', () => {
         const errors = dry.problems.filter((p) => p.severity === 'error');
         expect(errors).toEqual([expect.objectContaining({ row: 1, field: badField })]);
         if (badField.endsWith('latitude')) expect(errors[0]!.message).toMatch(/latitude 100 is not a latitude/);
-        expect(dry.counts).toEqual({ create: 0, update: 0, unchanged: 0, refused: 1 });
+        expect(dry.counts).toEqual({ create: 0, update: 0, unchanged: 0, kept: 0, refused: 1 });
         // And a commit of it is refused as a whole, naming the row.
         const refused = await post(example(file), `source=${source}&defaultCategory=inloop`);
         expect(badFields(refused)).toContain(`row 1: ${badField}`);
@@ -117,7 +117,7 @@ describe('the official HSDS 3.0.1 examples', () => {
       it('imports with a fallback area and a default category, with warnings saying so', async () => {
         const committed = await report(example(file), `source=${source}&defaultCategory=inloop&fallbackArea=GM0546`);
         expect(committed.committed).toBe(true);
-        expect(committed.counts).toEqual({ create: 1, update: 0, unchanged: 0, refused: 0 });
+        expect(committed.counts).toEqual({ create: 1, update: 0, unchanged: 0, kept: 0, refused: 0 });
         expect(committed.problems.every((p) => p.severity === 'warning')).toBe(true);
         expect(committed.problems).toContainEqual(expect.objectContaining({ row: 1, field: badField, message: expect.stringMatching(/placed at the centre of Leiden \(GM0546\) at buurt precision/) }));
         expect(committed.problems).toContainEqual(expect.objectContaining({ field: 'attributes', message: expect.stringMatching(/default category inloop/) }));
@@ -263,7 +263,7 @@ describe("Kwartier's own HSDS export", () => {
     const importedDataset = { ...dataset, services: originalServices, organizations: dataset.organizations.filter((o) => originalServices.some((s) => s.organization_id === o.id)) };
     const committed = await report(importedDataset, `source=${source}`);
     expect(committed.problems.filter((p) => p.severity === 'error')).toEqual([]);
-    expect(committed.counts).toEqual({ create: 4, update: 0, unchanged: 0, refused: 0 });
+    expect(committed.counts).toEqual({ create: 4, update: 0, unchanged: 0, kept: 0, refused: 0 });
   });
 
   it('imports into an empty source and exports again the same services, but for their ids', async () => {
@@ -294,10 +294,10 @@ describe('importing again', () => {
   const query = `source=${source}&defaultCategory=inloop&fallbackArea=GM0546`;
 
   it('updates the record it made instead of making another', async () => {
-    expect((await report(serviceFull, query)).counts).toEqual({ create: 1, update: 0, unchanged: 0, refused: 0 });
-    expect((await report(serviceFull, query)).counts).toEqual({ create: 0, update: 0, unchanged: 1, refused: 0 });
+    expect((await report(serviceFull, query)).counts).toEqual({ create: 1, update: 0, unchanged: 0, kept: 0, refused: 0 });
+    expect((await report(serviceFull, query)).counts).toEqual({ create: 0, update: 0, unchanged: 1, kept: 0, refused: 0 });
     const renamed = { ...structuredClone(serviceFull), name: 'Community Counselling Leiden' };
-    expect((await report(renamed, query)).counts).toEqual({ create: 0, update: 1, unchanged: 0, refused: 0 });
+    expect((await report(renamed, query)).counts).toEqual({ create: 0, update: 1, unchanged: 0, kept: 0, refused: 0 });
     const rows = await assetsOf(source);
     expect(rows).toHaveLength(1);
     expect((await assetOf(source)).name).toBe('Community Counselling Leiden');

@@ -97,7 +97,7 @@ describe('importing DUO school files through the generic mapping', () => {
     const response = await upload(file, 'mapping=duo-scholen-vo&dryRun=true', 'application/geo+json');
     expect(response.statusCode, response.body).toBe(200);
     const report = response.json() as ImportReport;
-    expect(report.counts).toEqual({ create: 0, update: 0, unchanged: 43, refused: 0 });
+    expect(report.counts).toEqual({ create: 0, update: 0, unchanged: 43, kept: 0, refused: 0 });
     expect(report.disappeared).toEqual([]);
   });
 });
@@ -178,7 +178,7 @@ describe('importing and importing again', () => {
 
     const changed = KOOI.replace('Elke dinsdag', 'Elke woensdag');
     const second = await dryRun(file([changed, CAFE]));
-    expect(second.counts).toEqual({ create: 0, update: 1, unchanged: 1, refused: 0 });
+    expect(second.counts).toEqual({ create: 0, update: 1, unchanged: 1, kept: 0, refused: 0 });
     expect(second.disappeared.map((gone) => gone.name)).toEqual(['Buurtontbijt']);
 
     const committed = await importAndWait(file([changed, CAFE]), `mapping=${SOCIALE_KAART.name}&archiveDisappeared=true`);
@@ -191,6 +191,28 @@ describe('importing and importing again', () => {
     ]);
     const history = (await moderator.inject({ url: '/api/imports' })).json().runs as Array<{ id: string; mapping: string }>;
     expect(history.filter((run) => run.mapping === SOCIALE_KAART.name).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('does not write over what a person changed in Kwartier, nor make an entry less private', async () => {
+    const { db } = await testDatabase();
+    const cafe = await db.selectFrom('assets').select('id').where('source', '=', 'sociale-kaart-test').where('source_id', '=', '2').executeTakeFirstOrThrow();
+    // A moderator moves the café's public place to its buurt (it turned out to be someone's home).
+    const edited = await moderator.inject({ method: 'PATCH', url: `/api/assets/${cafe.id}`, payload: { precision: 'buurt' } });
+    expect(edited.statusCode, edited.body).toBe(200);
+    const changedInSource = CAFE.replace(';;bonding;;Leiden;', ';Nu ook op zondag;bonding;;Leiden;');
+    const report = await dryRun(file([KOOI.replace('Elke dinsdag', 'Elke woensdag'), changedInSource]));
+    expect(report.counts).toMatchObject({ kept: 1, unchanged: 1 });
+    expect(report.problems).toEqual([expect.objectContaining({ row: 3, field: 'record', severity: 'warning', message: expect.stringMatching(/changed in Kwartier/) })]);
+    await importAndWait(file([KOOI.replace('Elke dinsdag', 'Elke woensdag'), changedInSource]), `mapping=${SOCIALE_KAART.name}`);
+    expect(await db.selectFrom('assets').select(['precision', 'description']).where('id', '=', cafe.id).executeTakeFirstOrThrow()).toEqual({ precision: 'buurt', description: '' });
+
+    // A source that says "buurt" and later "exact" does not put the place back on the map.
+    const withPrecision = { ...SOCIALE_KAART, name: 'sociale-kaart-precisie', source: 'sociale-kaart-precisie', fields: { ...SOCIALE_KAART.fields, precision: { column: 'Precisie' } } };
+    await saveMapping(withPrecision);
+    const row = (precision: string) => `${HEADER};Precisie\n5;Thuisatelier;inloop;;bonding;;Leiden;4.49;52.16;${precision}\n`;
+    await importAndWait(row('buurt'), `mapping=${withPrecision.name}`);
+    await importAndWait(row('exact').replace('Thuisatelier;', 'Thuisatelier Anna;'), `mapping=${withPrecision.name}`);
+    expect(await db.selectFrom('assets').select(['name', 'precision']).where('source', '=', withPrecision.source).executeTakeFirstOrThrow()).toEqual({ name: 'Thuisatelier Anna', precision: 'buurt' });
   });
 
   it('converts RD New coordinates (EPSG:28992) to WGS84', async () => {

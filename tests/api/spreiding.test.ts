@@ -160,5 +160,9 @@ describe('people placed, as the public and analysts see them', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.fields[0].field).toBe('query.gemeente');
     expect((await app.inject({ url: '/api/buurtscan/placements?gemeente=GM9999' })).statusCode).toBe(404);
+    // Another year's division of the same figures would add up differently: not for the public.
+    const otherYear = await app.inject({ url: '/api/buurtscan/placements?gemeente=GM0546&year=2014' });
+    expect(otherYear.statusCode).toBe(400);
+    expect(otherYear.json().error.fields[0].field).toBe('query.year');
   });
 });

@@ -182,10 +182,15 @@ export async function insertAsset(db: Db, row: NewAssetRow): Promise<string> {
   return id;
 }
 
-export async function updateAsset(db: Db, id: string, changes: AssetRowUpdate): Promise<boolean> {
+/**
+ * Changes an asset. `byPerson` marks a change its author or a moderator made, so that a later
+ * import of its source reports it instead of writing over it (see interop/import.service.ts).
+ */
+export async function updateAsset(db: Db, id: string, changes: AssetRowUpdate, options: { byPerson?: boolean } = {}): Promise<boolean> {
+  const edited = sql`CASE WHEN source_hash IS NULL OR source_hash LIKE 'edited:%' THEN source_hash ELSE 'edited:' || source_hash END`;
   const result = await db
     .updateTable('assets')
-    .set({ ...changes, updated_at: sql`now()` as never })
+    .set({ ...changes, ...(options.byPerson ? { source_hash: edited as never } : {}), updated_at: sql`now()` as never })
     .where('id', '=', id)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;

@@ -16,7 +16,7 @@ import {
   suppressCounts,
 } from '@kwartier/shared';
 import type { DB } from '../../db/types.ts';
-import { notFound } from '../../lib/errors.ts';
+import { invalid, notFound } from '../../lib/errors.ts';
 import type { Viewer } from '../../plugins/auth.ts';
 import { findArea } from '../areas/areas.repository.ts';
 import { buurtscan, yearOf } from './buurtscan.service.ts';
@@ -142,6 +142,12 @@ export async function scores(db: Kysely<DB>, query: { gemeente: string; year?: n
  * gives a count below 5 away.
  */
 export async function placements(db: Kysely<DB>, query: { gemeente: string; year?: number | undefined }, exact: boolean): Promise<Placements> {
+  // The figures are kept per area code, not per year. Published under two years' area
+  // divisions, the same figures would add up in two ways, and one sum minus the other could
+  // give a hidden count away: the public sees the newest division only.
+  if (!exact && query.year !== undefined && query.year !== (await yearOf(db, 'buurt', undefined))) {
+    throw invalid([{ field: 'query.year', message: 'the public figures are published for the newest year of areas only' }]);
+  }
   const year = await yearOf(db, 'buurt', query.year);
   const areas = await repository.gemeenteAreas(db, query.gemeente, year);
   const gemeente = areas.find((area) => area.code === query.gemeente);

@@ -174,11 +174,12 @@ export async function editAsset(db: Kysely<DB>, viewer: Viewer, id: string, inpu
     // back to the queue, so that nothing reaches the map unreviewed.
     const next = byModerator ? { status: current.status as AssetStatus, action: 'edited' as const } : statusAfterAuthorEdit(current.status);
     if (next.status !== current.status) changes.status = { from: current.status, to: next.status };
-    await assets.updateAsset(trx, id, {
-      ...assetUpdateToRow(patch),
-      status: next.status,
-      ...(byModerator ? {} : { moderation_message: null }),
-    });
+    await assets.updateAsset(
+      trx,
+      id,
+      { ...assetUpdateToRow(patch), status: next.status, ...(byModerator ? {} : { moderation_message: null }) },
+      { byPerson: true },
+    );
     await repository.insertVersion(trx, { assetId: id, action: next.action, actorId: viewer.id, changes });
     if (byModerator && !byOwner) {
       await recordAudit(trx, { action: 'moderation.edit', outcome: 'success', actorId: viewer.id, targetType: 'asset', targetId: id });

@@ -141,19 +141,24 @@ const TRANSFORMS: Record<ImportTransform, (text: string) => string> = {
 function cleanText(rule: ImportRule, text: string): string {
   if ('value' in rule) return text;
   let value = rule.transforms.reduce((current, transform) => TRANSFORMS[transform](current), text.trim());
-  if (rule.map && value in rule.map) value = rule.map[value]!;
+  if (rule.map && Object.hasOwn(rule.map, value)) value = rule.map[value]!;
   return value;
 }
 
 /** A raw value as the field wants it: a list, a structured value, a yes/no, or a text. */
 function toFieldValue(field: ImportField, rule: ImportRule, raw: unknown): unknown {
   if (STRUCTURED_IMPORT_FIELDS.includes(field)) {
-    if (typeof raw !== 'string') return raw;
-    try {
-      return JSON.parse(raw);
-    } catch {
-      return new Error(`expected JSON for ${field}`);
+    let value: unknown = raw;
+    if (typeof raw === 'string') {
+      try {
+        value = JSON.parse(raw);
+      } catch {
+        return new Error(`expected JSON for ${field}`);
+      }
     }
+    // JSON text can hold what the cell's own check could not see ("\u0000" unescaped).
+    const unstorable = unstorableInput(value, field)[0];
+    return unstorable ? new Error(`${unstorable.message} (at ${unstorable.field})`) : value;
   }
   if (field === 'shareContactWithProfessionals') {
     if (typeof raw === 'boolean') return raw;

@@ -52,7 +52,7 @@ export async function upsertAssetsBySource(db: Transaction<DB>, rows: NewAssetRo
   if (rows.length === 0) return;
   const updated = [
     'kind', 'category', 'name', 'description', 'social_capital', 'inclusion_features', 'target_groups', 'languages',
-    'characteristics', 'schedule', 'contact', 'asks', 'offers', 'address', 'geom', 'precision',
+    'characteristics', 'schedule', 'contact', 'asks', 'offers', 'address', 'geom',
     'share_contact_with_professionals', 'source_hash',
   ] as const;
   await db
@@ -64,6 +64,8 @@ export async function upsertAssetsBySource(db: Transaction<DB>, rows: NewAssetRo
         .where('source_id', 'is not', null)
         .doUpdateSet((eb) => ({
           ...Object.fromEntries(updated.map((column) => [column, eb.ref(`excluded.${column}`)])),
+          // A source never makes an entry less private: a place a moderator coarsened stays so.
+          precision: sql`CASE WHEN assets.precision <> 'exact' AND excluded.precision = 'exact' THEN assets.precision ELSE excluded.precision END`,
           updated_at: sql`now()`,
         })),
     )
@@ -72,10 +74,11 @@ export async function upsertAssetsBySource(db: Transaction<DB>, rows: NewAssetRo
 
 export async function archiveRecords(db: Transaction<DB>, ids: readonly string[]): Promise<number> {
   if (ids.length === 0) return 0;
+  // One array parameter, not one per id: a large source has more ids than a statement has parameters.
   const result = await db
     .updateTable('assets')
     .set({ status: 'archived', updated_at: sql`now()` as never })
-    .where('id', 'in', [...ids])
+    .where(sql<boolean>`id = ANY(${sql.val([...ids])}::uuid[])`)
     .where('status', '<>', 'archived')
     .executeTakeFirst();
   return Number(result.numUpdatedRows);

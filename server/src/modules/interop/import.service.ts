@@ -6,6 +6,7 @@ import {
   type AssetImport,
   type ImportMapping,
   ImportMappingSchema,
+  MappingNameSchema,
   type ImportProblem,
   type ImportReport,
   type ImportRun,
@@ -30,6 +31,7 @@ import * as repository from './import.repository.ts';
 export const BUILT_IN_MAPPINGS_DIR = path.join(PROJECT_ROOT, 'seeds', 'mappings');
 const BATCH = 500;
 const REPORTED_ACTIONS = 200;
+const REPORTED_PROBLEMS = 1000;
 
 export type Progress = (done: number, total: number) => void;
 
@@ -42,6 +44,8 @@ function builtInMapping(name: string): unknown {
 
 /** A saved mapping by name, else the built-in one of that name. */
 export async function resolveMapping(db: Kysely<DB> | Transaction<DB>, name: string): Promise<ImportMapping> {
+  // The name also becomes a file name below: only the names a mapping may have.
+  if (!MappingNameSchema.safeParse(name).success) throw notFound(`Mapping "${name}"`);
   const stored = (await repository.findMapping(db, name)) ?? builtInMapping(name);
   if (stored === undefined) throw notFound(`Mapping "${name}"`);
   const parsed = ImportMappingSchema.safeParse(stored);
@@ -110,7 +114,7 @@ export async function plan(
   const seen = new Map<string, number>();
   const planned: Planned[] = [];
   const actions: ImportReport['actions'] = [];
-  const counts = { create: 0, update: 0, unchanged: 0, refused: 0 };
+  const counts = { create: 0, update: 0, unchanged: 0, kept: 0, refused: 0 };
 
   for (const record of input.records) {
     problems.push(...record.problems);
@@ -123,21 +127,27 @@ export async function plan(
     let action: ImportReport['actions'][number]['action'] = 'refused';
     if (record.asset && record.sourceId !== null) {
       const hash = fingerprint(record.asset);
-      const current = existing.get(record.sourceId);
-      action = !current ? 'create' : current.source_hash === hash ? 'unchanged' : 'update';
-      planned.push({ record: record as Planned['record'], action, hash });
+      action = actionFor(existing.get(record.sourceId), hash);
+      if (action === 'kept') {
+        problems.push({ row: record.row, field: 'record', message: 'changed in Kwartier since the last import (by its author or a moderator): kept as it is in Kwartier; the change in the file is not applied', severity: 'warning' });
+      } else {
+        planned.push({ record: record as Planned['record'], action, hash });
+      }
     }
     counts[action] += 1;
     if (actions.length < REPORTED_ACTIONS) actions.push({ row: record.row, sourceId: record.sourceId, name: record.name, action });
   }
   const disappeared = [...existing.values()].filter((row) => !seen.has(row.source_id));
+  const sorted = problems.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
   return {
     report: {
       mapping: mapping.name,
       source: mapping.source,
       rows: input.records.length,
       counts,
-      problems: problems.sort((a, b) => (a.row ?? 0) - (b.row ?? 0)),
+      // A hostile or badly broken file can have a problem on every row: the report keeps the first ones.
+      problems: sorted.slice(0, REPORTED_PROBLEMS),
+      problemCount: { errors: sorted.filter((p) => p.severity === 'error').length, warnings: sorted.filter((p) => p.severity === 'warning').length },
       actions,
       disappeared: disappeared.map((row) => ({ id: row.id, sourceId: row.source_id, name: row.name, status: row.status })),
       committed: false,
@@ -148,7 +158,18 @@ export async function plan(
   };
 }
 
-const hasErrors = (report: ImportReport) => report.problems.some((problem) => problem.severity === 'error');
+/**
+ * What a record of the file does to the one stored: new, unchanged, changed by the source; or,
+ * when a person changed it in Kwartier since (marked "edited:<the source's fingerprint then>"),
+ * unchanged if the source did not change either, and otherwise kept as Kwartier has it.
+ */
+function actionFor(current: repository.SourceRecordState | undefined, hash: string): Planned['action'] | 'kept' {
+  if (!current) return 'create';
+  if (current.source_hash?.startsWith('edited:')) return current.source_hash === `edited:${hash}` ? 'unchanged' : 'kept';
+  return current.source_hash === hash ? 'unchanged' : 'update';
+}
+
+const hasErrors = (report: ImportReport) => report.problemCount.errors > 0;
 
 /**
  * The commit, inside the caller's transaction: refused as a whole when any row has an error;
@@ -177,10 +198,11 @@ export async function commitInTransaction(
 /** The answer to a commit of a file with errors: 400, each problem named by row and field. */
 export function importRefused(report: ImportReport): AppError {
   const errors = report.problems.filter((problem) => problem.severity === 'error');
+  const count = report.problemCount.errors;
   return new AppError(
     'VALIDATION_FAILED',
     400,
-    `Nothing was imported: ${errors.length} problem${errors.length === 1 ? '' : 's'} to fix first (a dry run lists them all)`,
+    `Nothing was imported: ${count} problem${count === 1 ? '' : 's'} to fix first (a dry run lists them)`,
     errors.slice(0, 100).map((problem) => ({ field: problem.row === null ? problem.field : `row ${problem.row}: ${problem.field}`, message: problem.message })),
   );
 }
@@ -285,7 +307,7 @@ export async function startImport(
 
 /** A report small enough to keep with the run. */
 function trimmed(report: ImportReport): ImportReport {
-  return { ...report, problems: report.problems.slice(0, 1000), disappeared: report.disappeared.slice(0, 1000) };
+  return { ...report, problems: report.problems.slice(0, 200), disappeared: report.disappeared.slice(0, 1000) };
 }
 
 export async function failInterruptedRuns(db: Kysely<DB>, processStart: Date): Promise<number> {

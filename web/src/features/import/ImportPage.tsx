@@ -152,7 +152,7 @@ export function ImportPage() {
     }
   };
 
-  const counts = (value: ImportReport['counts']) => ti.counts(value.create, value.update, value.unchanged, value.refused);
+  const counts = (value: ImportReport['counts']) => ti.counts(value.create, value.update, value.unchanged, value.refused, value.kept);
 
   return (
     <section className="page import" aria-labelledby="import-title">

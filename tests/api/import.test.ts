@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ImportMappingInput, ImportReport } from '@kwartier/shared';
 import { PROJECT_ROOT } from '../../server/src/lib/paths.ts';
 import { rdNewToWgs84 } from '../../server/src/modules/interop/import.mapping.ts';
-import { startImport } from '../../server/src/modules/interop/import.service.ts';
+import { failInterruptedRuns, startImport } from '../../server/src/modules/interop/import.service.ts';
 import { seedDemoData } from '../../seeds/demo.ts';
 import { TEST_DATABASE_URL, backendUnderTest, buildTestApp, clearAssets, ensureDemoAreas, testDatabase } from '../helpers/app.ts';
 import { type Agent, signedIn } from '../helpers/auth.ts';
@@ -281,7 +281,7 @@ describe.runIf(backendUnderTest === 'postgres')('npm run import', () => {
     // wrapper would die alone and leave its child writing).
     const cli = (args: string[]) => spawn(process.execPath, ['--import', 'tsx', 'server/src/cli/import.ts', ...args], { cwd: PROJECT_ROOT, env });
 
-    const child = cli([csv, '--mapping', mappingFile]);
+    const child = cli([csv, '--mapping', mappingFile, '--save']);
     let stderr = '';
     const killed = new Promise<void>((resolve) => {
       child.stderr.on('data', (chunk: Buffer) => {
@@ -295,6 +295,15 @@ describe.runIf(backendUnderTest === 'postgres')('npm run import', () => {
     expect(stderr).toMatch(/writing \[#+/);
     expect(child.signalCode).toBe('SIGKILL');
     expect(await namesOfSource('kill-test')).toEqual([]);
+    // Its run was left "running"; its transaction died with it, so its lock is free.
+    const { db } = await testDatabase();
+    const killedRun = await db.selectFrom('import_runs').select(['id', 'status']).where('mapping', '=', 'kill-test').orderBy('started_at', 'desc').executeTakeFirstOrThrow();
+    expect(killedRun.status).toBe('running');
+    expect(await failInterruptedRuns(db)).toBeGreaterThanOrEqual(1);
+    expect(await db.selectFrom('import_runs').select(['status', 'error']).where('id', '=', killedRun.id).executeTakeFirstOrThrow()).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/nothing was written/),
+    });
 
     // The same file, left to finish: every row there, and a run that says so.
     const finished = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
@@ -306,7 +315,6 @@ describe.runIf(backendUnderTest === 'postgres')('npm run import', () => {
     expect(finished.code, finished.stdout).toBe(0);
     expect(finished.stdout).toMatch(/40000 rows from source "kill-test": 40000 to create/);
     expect((await namesOfSource('kill-test')).length).toBe(40_000);
-    const { db } = await testDatabase();
     await db.deleteFrom('assets').where('source', '=', 'kill-test').execute();
   }, 180_000);
 });

@@ -114,15 +114,32 @@ export async function finishRun(
     .execute();
 }
 
-/** Runs left "running" by a process that stopped: they wrote nothing (their transaction died). */
-export async function failInterruptedRuns(db: Db, startedBefore: Date): Promise<number> {
+const runLockKey = (id: string) => sql`hashtext(${`kwartier-import-run:${id}`})`;
+
+/** Held by a run's import transaction while it writes; it goes when the transaction ends, however it ends. */
+export async function lockRun(db: Transaction<DB>, id: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(${runLockKey(id)})`.execute(db);
+}
+
+export async function runningRunIds(db: Db): Promise<string[]> {
+  return (await db.selectFrom('import_runs').select('id').where('status', '=', 'running').execute()).map((row) => row.id);
+}
+
+/**
+ * A run still "running" whose lock is free has no transaction behind it any more: its process
+ * stopped, and the transaction with it, so it wrote nothing. Marks it so; a run another
+ * process is writing holds its lock and is left alone.
+ */
+export async function failRunIfAbandoned(db: Transaction<DB>, id: string): Promise<boolean> {
+  const { rows } = await sql<{ free: boolean }>`SELECT pg_try_advisory_xact_lock(${runLockKey(id)}) AS free`.execute(db);
+  if (!rows[0]?.free) return false;
   const result = await db
     .updateTable('import_runs')
     .set({ status: 'failed', error: 'interrupted: the server stopped during the import; nothing was written', finished_at: sql`now()` as never })
+    .where('id', '=', id)
     .where('status', '=', 'running')
-    .where('started_at', '<', startedBefore)
     .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  return Number(result.numUpdatedRows) > 0;
 }
 
 const runColumns = [

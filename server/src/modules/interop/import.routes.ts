@@ -25,9 +25,8 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser(UPLOAD_TYPES, { parseAs: 'buffer', bodyLimit: UPLOAD_LIMIT_BYTES }, (_request, body, done) => done(null, body));
 
-  const processStart = new Date();
   app.addHook('onReady', async () => {
-    const failed = await service.failInterruptedRuns(app.db, processStart);
+    const failed = await service.failInterruptedRuns(app.db);
     if (failed > 0) app.log.warn({ failed }, 'import runs interrupted by a stop were marked failed; they wrote nothing');
   });
 
@@ -81,7 +80,7 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
       const { mapping, dryRun, archiveDisappeared, fileName } = request.query;
       const importRequest = { mappingName: mapping, bytes, fileName, archiveDisappeared };
       if (dryRun) return service.dryRun(app.db, importRequest);
-      const { runId } = await service.startImport(app.db, actor, importRequest, { wait: false });
+      const { runId } = await service.startImport(app.db, actor, importRequest, { wait: false, log: request.log });
       return reply.status(202).send({ id: runId });
     },
   });

@@ -34,6 +34,7 @@ const REPORTED_ACTIONS = 200;
 const REPORTED_PROBLEMS = 1000;
 
 export type Progress = (done: number, total: number) => void;
+type Log = { error(details: object, message: string): void };
 
 // Mappings ----------------------------------------------------------------------------------
 
@@ -147,7 +148,7 @@ export async function plan(
       counts,
       // A hostile or badly broken file can have a problem on every row: the report keeps the first ones.
       problems: sorted.slice(0, REPORTED_PROBLEMS),
-      problemCount: { errors: sorted.filter((p) => p.severity === 'error').length, warnings: sorted.filter((p) => p.severity === 'warning').length },
+      problemCount: problemCountOf(sorted),
       actions,
       disappeared: disappeared.map((row) => ({ id: row.id, sourceId: row.source_id, name: row.name, status: row.status })),
       committed: false,
@@ -170,6 +171,10 @@ function actionFor(current: repository.SourceRecordState | undefined, hash: stri
 }
 
 const hasErrors = (report: ImportReport) => report.problemCount.errors > 0;
+
+function problemCountOf(problems: readonly ImportProblem[]): ImportReport['problemCount'] {
+  return { errors: problems.filter((p) => p.severity === 'error').length, warnings: problems.filter((p) => p.severity === 'warning').length };
+}
 
 /**
  * The commit, inside the caller's transaction: refused as a whole when any row has an error;
@@ -240,8 +245,9 @@ export async function startImport(
   db: Kysely<DB>,
   actor: Viewer | null,
   request: Omit<ImportRequest, 'dryRun'>,
-  options: { wait: boolean } = { wait: true },
+  options: { wait: boolean; log?: Log } = { wait: true },
 ): Promise<{ runId: string; done: Promise<ImportReport> }> {
+  const log = options.log;
   const mapping = await resolveMapping(db, request.mappingName);
   const mapped = mapFile(mapping, request.bytes);
   // Refuse a file with errors before a run is started: the dry run's report says why.
@@ -279,6 +285,7 @@ export async function startImport(
   const done = (async () => {
     try {
       const report = await db.transaction().execute(async (trx) => {
+        await repository.lockRun(trx, runId);
         const result = await commitInTransaction(trx, mapping, mapped, { archiveDisappeared: request.archiveDisappeared, onProgress });
         await recordAudit(trx, {
           action: 'import.commit',
@@ -288,12 +295,14 @@ export async function startImport(
           targetId: runId,
           details: { source: mapping.source, created: result.counts.create, updated: result.counts.update, archived: result.archived },
         });
+        // In the same transaction: a run is committed exactly when its records are.
+        await repository.finishRun(trx, runId, { status: 'committed', counts: result.counts, archived: result.archived, report: trimmed(result) });
         return result;
       });
-      await repository.finishRun(db, runId, { status: 'committed', counts: report.counts, archived: report.archived, report: trimmed(report) });
       return report;
     } catch (error) {
       const message = error instanceof AppError ? error.message : 'the import failed; nothing was written';
+      if (!(error instanceof AppError)) log?.error({ runId, source: mapping.source, error: describeError(error) }, 'import failed');
       await repository.finishRun(db, runId, { status: 'failed', error: message }).catch(() => undefined);
       throw error;
     } finally {
@@ -310,8 +319,19 @@ function trimmed(report: ImportReport): ImportReport {
   return { ...report, problems: report.problems.slice(0, 200), disappeared: report.disappeared.slice(0, 1000) };
 }
 
-export async function failInterruptedRuns(db: Kysely<DB>, processStart: Date): Promise<number> {
-  return repository.failInterruptedRuns(db, processStart);
+/** Marks the runs whose process stopped mid-import as failed (see failRunIfAbandoned). */
+export async function failInterruptedRuns(db: Kysely<DB>): Promise<number> {
+  let failed = 0;
+  for (const id of await repository.runningRunIds(db)) {
+    if (await db.transaction().execute((trx) => repository.failRunIfAbandoned(trx, id))) failed += 1;
+  }
+  return failed;
+}
+
+/** What a log may say about an unexpected failure: its kind and code, never row values. */
+function describeError(error: unknown): Record<string, string | undefined> {
+  const { name, code, constraint } = error as { name?: string; code?: string; constraint?: string };
+  return { name, code, constraint };
 }
 
 type RunRow = Awaited<ReturnType<typeof repository.listRuns>>[number];
@@ -324,7 +344,8 @@ function runToApi(row: RunRow): ImportRun {
     fileName: row.file_name,
     status: row.status,
     rows: row.rows,
-    counts: (row.counts as ImportRun['counts']) ?? null,
+    // Runs stored before "kept" was counted have no such count.
+    counts: row.counts ? Object.assign({ kept: 0 }, row.counts as NonNullable<ImportRun['counts']>) : null,
     archived: row.archived,
     error: row.error,
     actorId: row.actor_id,
@@ -344,5 +365,6 @@ export async function getRun(db: Kysely<DB>, id: string) {
   if (running) return { ...running, report: null };
   const row = await repository.findRun(db, id);
   if (!row) throw notFound('Import run');
-  return { ...runToApi(row), report: (row.report as ImportReport | null) ?? null };
+  const report = row.report as ImportReport | null;
+  return { ...runToApi(row), report: report ? { ...report, counts: Object.assign({ kept: 0 }, report.counts), problemCount: report.problemCount ?? problemCountOf(report.problems) } : null };
 }

@@ -87,13 +87,16 @@ export const MappingNameSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'expected a name of lower-case letters, digits and dashes, such as duo-scholen-bo');
 
+/** A source's name: with a record's source id, its identity across imports. */
+export const SourceNameSchema = z.string().trim().regex(/^[a-z0-9][a-z0-9._-]{1,99}$/, 'expected a source name such as duo-scholen-bo-2016');
+
 export const ImportMappingSchema = z
   .object({
     name: MappingNameSchema,
     description: z.string().trim().max(1000).default(''),
     format: z.enum(['csv', 'geojson']),
     /** The source the records are kept under; with the source id, a record's identity. */
-    source: z.string().trim().regex(/^[a-z0-9][a-z0-9._-]{1,99}$/, 'expected a source name such as duo-scholen-bo-2016'),
+    source: SourceNameSchema,
     sourceId: ImportRuleSchema,
     coordinates: ImportCoordinatesSchema,
     fields: z
@@ -182,3 +185,27 @@ export const ImportQuerySchema = z
     fileName: z.string().trim().max(200).optional(),
   })
   .strict();
+
+// CBS areas -----------------------------------------------------------------------------------
+
+export const AreaImportQuerySchema = z
+  .object({
+    year: z.preprocess((raw) => (typeof raw === 'string' && /^\d{4}$/.test(raw) ? Number(raw) : raw), z.number().int().min(1990).max(2100)),
+    dryRun: z.enum(['true', 'false']).transform((value) => value === 'true').default(false),
+    source: SourceNameSchema.optional().describe('by default cbs-wijkbuurtkaart-<year>'),
+  })
+  .strict();
+
+export const AreaImportReportSchema = z.object({
+  year: z.number().int(),
+  areas: z.number().int(),
+  byLevel: z.object({ gemeente: z.number().int(), wijk: z.number().int(), buurt: z.number().int() }),
+  created: z.number().int(),
+  replaced: z.number().int(),
+  /** Areas of the file's gemeenten and levels that the file no longer has, removed. */
+  removed: z.array(z.string()),
+  problems: z.array(ImportProblemSchema),
+  committed: z.boolean(),
+  assetsRederived: z.number().int(),
+});
+export type AreaImportReport = z.infer<typeof AreaImportReportSchema>;

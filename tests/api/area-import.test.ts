@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { PROJECT_ROOT } from '../../server/src/lib/paths.ts';
+import { RD_NEW_PROJ } from '../../server/src/lib/rd-new.ts';
 import { rederiveAssetAreas } from '../../server/src/modules/areas/areas.repository.ts';
 import { buildTestApp, ensureDemoAreas, testDatabase } from '../helpers/app.ts';
 import { type Agent, signedIn } from '../helpers/auth.ts';
@@ -96,10 +97,7 @@ describe('loading CBS areas', () => {
   });
 
   it('reads the same file in RD New (EPSG:28992) to the same places', async () => {
-    const toRd = proj4(
-      'WGS84',
-      '+proj=sterea +lat_0=52.15616055555555 +lon_0=5.38763888888889 +k=0.9999079 +x_0=155000 +y_0=463000 +ellps=bessel +towgs84=565.417,50.3319,465.552,-0.398957,0.343988,-1.8774,4.0725 +units=m +no_defs',
-    );
+    const toRd = proj4('WGS84', RD_NEW_PROJ);
     const project = (value: unknown): unknown =>
       Array.isArray(value) && typeof value[0] === 'number' ? toRd.forward(value as [number, number]) : (value as unknown[]).map(project);
     const rd = { ...wijken, features: wijken.features.map((feature) => ({ ...feature, geometry: { ...feature.geometry, coordinates: project(feature.geometry.coordinates) } })) };
@@ -150,12 +148,14 @@ describe('loading CBS areas', () => {
         wijken.features[0],
         { type: 'Feature', properties: { wijknaam: 'Zonder code' }, geometry: wijken.features[0]!.geometry },
         { type: 'Feature', properties: { wijkcode: 'WK999999', gemeentecode: 'GM9999' }, geometry: { type: 'Point', coordinates: [5, 52] } },
+        { type: 'Feature', properties: { wijkcode: 'WK999998', gemeentecode: 'GM9999' }, geometry: { type: 'Polygon', coordinates: [[['5', 52], [5.1, 52]]] } },
+        { type: 'Feature', properties: { wijkcode: 'WK999997', gemeentecode: 'GM9999' }, geometry: { type: 'MultiPolygon', coordinates: 'zes' } },
       ],
     };
     const before = await areasOf(YEAR);
     const response = await load(broken, `year=${YEAR}`);
     expect(response.json()).toMatchObject({ committed: false });
-    expect(response.json().problems.map((p: { row: number; field: string }) => `${p.row} ${p.field}`)).toEqual(['2 code', '3 geometry']);
+    expect(response.json().problems.map((p: { row: number; field: string }) => `${p.row} ${p.field}`)).toEqual(['2 code', '3 geometry', '4 geometry', '5 geometry']);
     expect(await areasOf(YEAR)).toEqual(before);
     expect((await load('{"type":', `year=${YEAR}`)).json().problems[0]).toMatchObject({ field: 'file' });
   });

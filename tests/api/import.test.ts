@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { ImportMappingInput, ImportReport } from '@kwartier/shared';
 import { PROJECT_ROOT } from '../../server/src/lib/paths.ts';
-import { rdNewToWgs84 } from '../../server/src/modules/interop/import.mapping.ts';
+import { rdNewToWgs84 } from '../../server/src/lib/rd-new.ts';
 import { failInterruptedRuns, startImport } from '../../server/src/modules/interop/import.service.ts';
 import { seedDemoData } from '../../seeds/demo.ts';
 import { TEST_DATABASE_URL, backendUnderTest, buildTestApp, clearAssets, ensureDemoAreas, testDatabase } from '../helpers/app.ts';

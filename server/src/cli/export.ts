@@ -49,7 +49,8 @@ try {
       ? await exportCsv(database.db, viewer, query.data)
       : JSON.stringify(values.format === 'hsds' ? await hsdsDataset(database.db) : await exportGeoJson(database.db, viewer, query.data));
   if (values.out) {
-    const out = createWriteStream(values.out);
+    // Owner-only: a moderator's export holds exact places and contact details.
+    const out = createWriteStream(values.out, { mode: 0o600 });
     await new Promise<void>((resolve, reject) => out.end(text, () => resolve()).on('error', reject));
     console.error(`written to ${values.out}`);
   } else {

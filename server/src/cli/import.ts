@@ -57,7 +57,13 @@ if (!values.hsds && (values.source || values['default-category'] || values['fall
 /** A mapping file's content, or undefined for a name to look up in the database. */
 function mappingFromFile(reference: string): ImportMapping | undefined {
   if (!reference.endsWith('.json') || !existsSync(reference)) return undefined;
-  const parsed = ImportMappingSchema.safeParse(JSON.parse(readFileSync(reference, 'utf8')));
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(reference, 'utf8'));
+  } catch (error) {
+    fail(`The mapping ${reference} is not JSON: ${(error as Error).message}`);
+  }
+  const parsed = ImportMappingSchema.safeParse(json);
   if (!parsed.success) fail(`The mapping ${reference} is not valid:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
   return parsed.data;
 }
@@ -129,6 +135,15 @@ try {
     exitCode = await importHsds();
   } else {
     const fromFile = mappingFromFile(values.mapping!);
+    if (fromFile && values['dry-run'] && !values.save) {
+      // A dry run writes nothing, the mapping included: the file's mapping is used as it is.
+      const report = (await imports.plan(database.db, fromFile, imports.mapFile(fromFile, readFileSync(file)))).report;
+      printReport(report);
+      console.log(report.problemCount.errors > 0 ? 'Dry run: this file cannot be imported until the errors are fixed.' : 'Dry run: nothing written.');
+      process.exitCode = report.problemCount.errors > 0 ? 1 : 0;
+      await database.close();
+      process.exit();
+    }
     if (fromFile && (values.save || !(await imports.resolveMapping(database.db, fromFile.name).catch(() => null)))) {
       // A mapping file is saved under its name so that the import (and a later one) can use it.
       await imports.saveMapping(database.db, null, fromFile);
@@ -146,8 +161,8 @@ try {
     if (values['dry-run']) {
       const report = await imports.dryRun(database.db, request);
       printReport(report);
-      console.log(report.problems.some((p) => p.severity === 'error') ? 'Dry run: this file cannot be imported until the errors are fixed.' : 'Dry run: nothing written.');
-      if (report.problems.some((p) => p.severity === 'error')) exitCode = 1;
+      console.log(report.problemCount.errors > 0 ? 'Dry run: this file cannot be imported until the errors are fixed.' : 'Dry run: nothing written.');
+      if (report.problemCount.errors > 0) exitCode = 1;
     } else {
       const { done } = await imports.startImport(database.db, null, { ...request, onProgress: progressBar('writing') });
       const report = await done;

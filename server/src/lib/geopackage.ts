@@ -11,7 +11,11 @@ import { promisify } from 'node:util';
  * GeoPackage is refused with a message that says so, and GeoJSON works as always.
  */
 const run = promisify(execFile);
-const MAX_OUTPUT = 1024 * 1024 * 1024;
+/** A CBS kaart of every buurt is about 200 MB as GeoJSON; a layer beyond this is refused. */
+const MAX_OUTPUT = 300 * 1024 * 1024;
+const TIMEOUT_MS = 120_000;
+/** Layer names as GeoPackages name tables; anything else could be read by GDAL as an option. */
+const LAYER_NAME = /^[A-Za-z0-9_]+$/;
 
 export class GeoPackageError extends Error {
   override name = 'GeoPackageError';
@@ -28,9 +32,11 @@ export async function geoPackageToGeoJson(bytes: Uint8Array): Promise<{ type: 'F
   const file = path.join(dir, 'upload.gpkg');
   try {
     await writeFile(file, bytes);
+    // "GPKG:" holds GDAL to its GeoPackage driver, whatever else the bytes might look like.
+    const source = `GPKG:${file}`;
     let layers: string[];
     try {
-      const { stdout } = await run('ogrinfo', ['-q', '-so', file], { maxBuffer: MAX_OUTPUT });
+      const { stdout } = await run('ogrinfo', ['-q', '-so', source], { maxBuffer: MAX_OUTPUT, timeout: TIMEOUT_MS });
       // "1: buurten (Multi Polygon)"
       layers = stdout.split('\n').flatMap((line) => /^\d+: (\S+)/.exec(line)?.[1] ?? []);
     } catch (error) {
@@ -38,9 +44,16 @@ export async function geoPackageToGeoJson(bytes: Uint8Array): Promise<{ type: 'F
       throw new GeoPackageError('the GeoPackage cannot be read');
     }
     if (layers.length === 0) throw new GeoPackageError('the GeoPackage has no feature layers');
+    const odd = layers.find((layer) => !LAYER_NAME.test(layer));
+    if (odd) throw new GeoPackageError(`the GeoPackage has a layer named "${odd.slice(0, 60)}"; expected names of letters, digits and _`);
     const features: unknown[] = [];
     for (const layer of layers) {
-      const { stdout } = await run('ogr2ogr', ['-f', 'GeoJSON', '-t_srs', 'EPSG:4326', '-lco', 'RFC7946=YES', '/vsistdout/', file, layer], { maxBuffer: MAX_OUTPUT });
+      let stdout: string;
+      try {
+        ({ stdout } = await run('ogr2ogr', ['-f', 'GeoJSON', '-t_srs', 'EPSG:4326', '-lco', 'RFC7946=YES', '/vsistdout/', source, layer], { maxBuffer: MAX_OUTPUT, timeout: TIMEOUT_MS }));
+      } catch {
+        throw new GeoPackageError(`layer ${layer} cannot be read, or is larger than ${MAX_OUTPUT / 2 ** 20} MB as GeoJSON or takes longer than ${TIMEOUT_MS / 1000} s`);
+      }
       features.push(...(JSON.parse(stdout) as { features: unknown[] }).features);
     }
     return { type: 'FeatureCollection', features };

@@ -1,38 +1,16 @@
-import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { ApiErrorSchema, ImportProblemSchema } from '@kwartier/shared';
+import { ApiErrorSchema, AreaImportQuerySchema, AreaImportReportSchema } from '@kwartier/shared';
 import { invalid } from '../../lib/errors.ts';
+import { acceptUploads } from '../../lib/uploads.ts';
 import { requirePermission } from '../../plugins/auth.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
 import { parseAreaFile, readCbsAreas, replaceAreas } from './area-import.ts';
-import { UPLOAD_LIMIT_BYTES } from './import.routes.ts';
-
-const AreaImportQuerySchema = z
-  .object({
-    year: z.preprocess((raw) => (typeof raw === 'string' && /^\d{4}$/.test(raw) ? Number(raw) : raw), z.number().int().min(1990).max(2100)),
-    dryRun: z.enum(['true', 'false']).transform((value) => value === 'true').default(false),
-    source: z.string().trim().regex(/^[a-z0-9][a-z0-9._-]{1,99}$/, 'expected a source name such as cbs-wijkbuurtkaart-2024').optional(),
-  })
-  .strict();
-
-const AreaImportReportSchema = z.object({
-  year: z.number().int(),
-  areas: z.number().int(),
-  byLevel: z.object({ gemeente: z.number().int(), wijk: z.number().int(), buurt: z.number().int() }),
-  created: z.number().int(),
-  replaced: z.number().int(),
-  removed: z.array(z.string()),
-  problems: z.array(ImportProblemSchema),
-  committed: z.boolean(),
-  assetsRederived: z.number().int(),
-});
 
 const errors = { 400: ApiErrorSchema, 401: ApiErrorSchema, 403: ApiErrorSchema };
 
 /** CBS wijk- en buurtkaart files, for admins: a year's areas of the gemeenten in the file, replaced. */
 export const areaImportRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser(['application/geo+json', 'application/json', 'application/geopackage+sqlite3', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: UPLOAD_LIMIT_BYTES }, (_request, body, done) => done(null, body));
+  acceptUploads(app, ['application/geo+json', 'application/json', 'application/geopackage+sqlite3', 'application/octet-stream']);
 
   app.post('/api/areas/import', {
     schema: {

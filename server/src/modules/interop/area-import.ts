@@ -1,9 +1,9 @@
 import type { Kysely, Transaction } from 'kysely';
-import { AREA_CODE_PATTERN, type AreaLevel, type ImportProblem } from '@kwartier/shared';
+import { AREA_CODE_PATTERN, type AreaImportReport, type AreaLevel, type ImportProblem } from '@kwartier/shared';
 import type { DB } from '../../db/types.ts';
 import { type AreaInput, areaCodesOf, deleteAreas, rederiveAssetAreas, upsertArea } from '../areas/areas.repository.ts';
 import { GeoPackageError, geoPackageToGeoJson, isGeoPackage } from '../../lib/geopackage.ts';
-import { rdNewToWgs84 } from './import.mapping.ts';
+import { declaredCrs, rdNewToWgs84 } from '../../lib/rd-new.ts';
 
 /**
  * CBS wijk- en buurtkaart files as they come, in either edition Kwartier meets: the classic
@@ -108,6 +108,7 @@ export function readCbsAreas(collection: FeatureCollection, options: { year: num
     const geometry = feature?.geometry;
     if (!geometry || !['Polygon', 'MultiPolygon'].includes(geometry.type)) return problem(row, 'geometry', `${code} has no polygon`);
     const polygons = (geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates) as number[][][][];
+    if (!wellFormedPolygons(polygons)) return problem(row, 'geometry', `${code}: the polygon's coordinates are not rings of at least four [x, y] number pairs`);
     const wgs84 = rd ? polygons.map((polygon) => polygon.map((ring) => ring.map(([x, y]) => rdNewToWgs84(x!, y!)))) : polygons;
 
     const keyFigures: Record<string, number | null> = {};
@@ -141,6 +142,14 @@ export function readCbsAreas(collection: FeatureCollection, options: { year: num
   return { areas: [...byCode.values()], problems };
 }
 
+/** Rings of at least four positions of finite numbers: what PostGIS and proj4 can read. */
+function wellFormedPolygons(polygons: unknown): polygons is number[][][][] {
+  const isPosition = (position: unknown) =>
+    Array.isArray(position) && position.length >= 2 && position.length <= 3 && position.every((n) => typeof n === 'number' && Number.isFinite(n));
+  const isRing = (ring: unknown) => Array.isArray(ring) && ring.length >= 4 && ring.every(isPosition);
+  return Array.isArray(polygons) && polygons.length > 0 && polygons.every((polygon) => Array.isArray(polygon) && polygon.length > 0 && polygon.every(isRing));
+}
+
 function findLevel(properties: Record<string, unknown>): { edition: Edition; level: AreaLevel } | undefined {
   for (const edition of Object.values(EDITIONS)) {
     for (const level of LEVELS) {
@@ -161,25 +170,13 @@ function parentCode(p: Record<string, unknown>, edition: Edition, level: AreaLev
 
 /** RD New when the file says so, or when its first coordinate is far beyond longitude and latitude. */
 function isRdNew(collection: FeatureCollection): boolean {
-  const declared = String(collection.crs?.properties?.name ?? '');
-  if (/28992/.test(declared)) return true;
-  if (/4326|CRS84/.test(declared)) return false;
+  const declared = declaredCrs(collection.crs);
+  if (declared) return declared === 'EPSG:28992';
   let first: unknown = collection.features.find((feature) => feature?.geometry)?.geometry?.coordinates;
   while (Array.isArray(first) && Array.isArray(first[0])) first = first[0];
   return Array.isArray(first) && typeof first[0] === 'number' && Math.abs(first[0]) > 180;
 }
 
-export type AreaImportReport = {
-  year: number;
-  areas: number;
-  byLevel: Record<AreaLevel, number>;
-  created: number;
-  replaced: number;
-  removed: string[];
-  problems: ImportProblem[];
-  committed: boolean;
-  assetsRederived: number;
-};
 
 /**
  * Replaces one year's areas of the gemeenten in the file, inside the caller's transaction: a

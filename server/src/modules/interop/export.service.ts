@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import {
   type Asset,
   EXPORT_COLUMNS,
@@ -26,7 +26,7 @@ const PAGE = 2000;
 export type ExportRecord = Partial<Record<ExportColumn, unknown>>;
 
 /** Every published asset the viewer may see, page by page, as flat records. */
-export async function* exportRecords(db: Kysely<DB>, viewer: Viewer | null, query: ExportQuery): AsyncGenerator<ExportRecord> {
+export async function* exportRecords(db: Kysely<DB> | Transaction<DB>, viewer: Viewer | null, query: ExportQuery): AsyncGenerator<ExportRecord> {
   const whole = can(viewer?.roles, 'moderate');
   for (let offset = 0; ; offset += PAGE) {
     const page = whole
@@ -76,7 +76,19 @@ function flatRecord(asset: Asset | ManagedAsset, whole: boolean): ExportRecord {
 }
 
 /** A GeoJSON FeatureCollection (RFC 7946: WGS84, longitude first). */
+/**
+ * Reads every page in one REPEATABLE READ transaction: one snapshot, so that an asset saved
+ * during a long export is neither missed nor written twice as the pages shift.
+ */
+function inSnapshot<T>(db: Kysely<DB>, read: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
+  return db.transaction().setIsolationLevel('repeatable read').execute(read);
+}
+
 export async function exportGeoJson(db: Kysely<DB>, viewer: Viewer | null, query: ExportQuery) {
+  return inSnapshot(db, (trx) => geoJsonOf(trx, viewer, query));
+}
+
+async function geoJsonOf(db: Transaction<DB>, viewer: Viewer | null, query: ExportQuery) {
   const features = [];
   for await (const record of exportRecords(db, viewer, query)) {
     const { lon, lat, ...properties } = record;
@@ -92,11 +104,11 @@ export async function exportGeoJson(db: Kysely<DB>, viewer: Viewer | null, query
 
 /** CSV with one column per field; lists joined with "|", structured fields as JSON. */
 export async function exportCsv(db: Kysely<DB>, viewer: Viewer | null, query: ExportQuery): Promise<string> {
-  const rows: unknown[][] = [];
-  for await (const record of exportRecords(db, viewer, query)) {
-    rows.push(EXPORT_COLUMNS.map((column) => csvCell(record[column])));
-  }
-  return csvDocument(EXPORT_COLUMNS, rows);
+  return inSnapshot(db, async (trx) => {
+    const rows: unknown[][] = [];
+    for await (const record of exportRecords(trx, viewer, query)) rows.push(EXPORT_COLUMNS.map((column) => csvCell(record[column])));
+    return csvDocument(EXPORT_COLUMNS, rows);
+  });
 }
 
 function csvCell(value: unknown): unknown {

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ApiErrorSchema, HsdsImportQuerySchema, ImportReportSchema } from '@kwartier/shared';
 import { invalid } from '../../lib/errors.ts';
+import { acceptUploads } from '../../lib/uploads.ts';
 import { requirePermission } from '../../plugins/auth.ts';
 import { hsdsDryRun, hsdsImport } from './hsds-import.ts';
-import { UPLOAD_LIMIT_BYTES } from './import.routes.ts';
 
 const errors = { 400: ApiErrorSchema, 401: ApiErrorSchema, 403: ApiErrorSchema };
 
@@ -11,8 +11,7 @@ const errors = { 400: ApiErrorSchema, 401: ApiErrorSchema, 403: ApiErrorSchema }
 export const hsdsImportRoutes: FastifyPluginAsyncZod = async (app) => {
   // This plugin's own body parsing (scoped to its routes): the dataset as bytes, read here, so
   // that a body that is not JSON is answered in the words of this import.
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser(['application/json', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: UPLOAD_LIMIT_BYTES }, (_request, body, done) => done(null, body));
+  acceptUploads(app, ['application/json', 'application/octet-stream']);
 
   app.post('/api/imports/hsds', {
     schema: {

@@ -1,4 +1,3 @@
-import proj4 from 'proj4';
 import {
   type AssetImport,
   AssetImportSchema,
@@ -13,6 +12,7 @@ import {
   type ImportTransform,
   STRUCTURED_IMPORT_FIELDS,
 } from '@kwartier/shared';
+import { isInRdNewExtent, rdNewToWgs84 } from '../../lib/rd-new.ts';
 import { unstorableInput } from '../../lib/unstorable.ts';
 import type { SourceRecord } from './import.parse.ts';
 
@@ -21,18 +21,6 @@ import type { SourceRecord } from './import.parse.ts';
  * one, each naming our field and the file's column.
  */
 
-/** RD New (Amersfoort / RD New), with the datum shift to WGS84 that the EPSG registry gives. */
-const RD_NEW =
-  '+proj=sterea +lat_0=52.15616055555555 +lon_0=5.38763888888889 +k=0.9999079 +x_0=155000 +y_0=463000 +ellps=bessel ' +
-  '+towgs84=565.417,50.3319,465.552,-0.398957,0.343988,-1.8774,4.0725 +units=m +no_defs';
-const rdToWgs84 = proj4(RD_NEW, 'WGS84');
-
-/** [x, y] in RD New to [longitude, latitude], to seven decimals (about a centimetre). */
-export function rdNewToWgs84(x: number, y: number): [number, number] {
-  const [lon, lat] = rdToWgs84.forward([x, y]) as [number, number];
-  return [round7(lon), round7(lat)];
-}
-const round7 = (value: number) => Math.round(value * 1e7) / 1e7;
 
 export type MappedRecord = {
   row: number;
@@ -206,7 +194,7 @@ function readLocation(mapping: ImportMapping, record: SourceRecord, declaredCrs?
   if (x === null || y === null) return new Error('the point has no numeric coordinates');
   if (crs === 'EPSG:28992') {
     // RD New covers the European Netherlands: x 0 to 300 km, y 289 to 629 km.
-    if (x < -7000 || x > 300_000 || y < 289_000 || y > 629_000) return new Error(`[${x}, ${y}] is not a point in RD New (EPSG:28992)`);
+    if (!isInRdNewExtent(x, y)) return new Error(`[${x}, ${y}] is not a point in RD New (EPSG:28992)`);
     return rdNewToWgs84(x, y);
   }
   if (Math.abs(x) > 180 || Math.abs(y) > 90) {

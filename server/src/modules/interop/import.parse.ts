@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import type { ImportMapping, ImportProblem } from '@kwartier/shared';
 import { restoreFormula } from '../../lib/csv.ts';
+import { declaredCrs } from '../../lib/rd-new.ts';
 
 /**
  * Reading an uploaded file into records, the way people's files really are: CSV with a BOM,
@@ -115,8 +116,7 @@ function parseGeoJson(bytes: Uint8Array): ParsedFile {
   if (collection?.type !== 'FeatureCollection' || !Array.isArray(collection.features)) {
     return { records: [], problems: [fileProblem('expected a GeoJSON FeatureCollection')] };
   }
-  const crsName = String(collection.crs?.properties?.name ?? '');
-  const declaredCrs = /28992/.test(crsName) ? ('EPSG:28992' as const) : /4326|CRS84/.test(crsName) ? ('EPSG:4326' as const) : undefined;
+  const fileCrs = declaredCrs(collection.crs);
   const problems: ImportProblem[] = [];
   const records: SourceRecord[] = [];
   collection.features.forEach((feature: unknown, index: number) => {
@@ -128,5 +128,5 @@ function parseGeoJson(bytes: Uint8Array): ParsedFile {
     const values = candidate.properties && typeof candidate.properties === 'object' ? (candidate.properties as Record<string, unknown>) : {};
     records.push({ row: index + 1, values, geometry: candidate.geometry });
   });
-  return { records, problems, ...(declaredCrs ? { declaredCrs } : {}) };
+  return { records, problems, ...(fileCrs ? { declaredCrs: fileCrs } : {}) };
 }

@@ -8,22 +8,22 @@ import {
   ImportRunSchema,
   MappingNameSchema,
 } from '@kwartier/shared';
-import { invalid } from '../../lib/errors.ts';
+import { AppError, invalid } from '../../lib/errors.ts';
 import { unstorableInput } from '../../lib/unstorable.ts';
+import { acceptUploads } from '../../lib/uploads.ts';
 import { requirePermission } from '../../plugins/auth.ts';
 import * as service from './import.service.ts';
 
 const errors = { 400: ApiErrorSchema, 401: ApiErrorSchema, 403: ApiErrorSchema, 404: ApiErrorSchema, 409: ApiErrorSchema };
 
-/** Files people upload: CSV and GeoJSON, up to 100 MB, read as bytes so the importer sees them as they are. */
+/** Files people upload: CSV and GeoJSON, read as bytes so the importer sees them as they are. */
 const UPLOAD_TYPES = ['text/csv', 'application/geo+json', 'application/json', 'application/octet-stream'];
-export const UPLOAD_LIMIT_BYTES = 100 * 1024 * 1024;
+const MAPPING_LIMIT_BYTES = 256 * 1024;
 
 /** Imports of assets through saved mappings: for moderators and admins. */
 export const importRoutes: FastifyPluginAsyncZod = async (app) => {
   // This plugin's own body parsing (Fastify scopes it to these routes): the file as bytes.
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser(UPLOAD_TYPES, { parseAs: 'buffer', bodyLimit: UPLOAD_LIMIT_BYTES }, (_request, body, done) => done(null, body));
+  acceptUploads(app, UPLOAD_TYPES);
 
   app.addHook('onReady', async () => {
     const failed = await service.failInterruptedRuns(app.db);
@@ -56,7 +56,11 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     handler: async (request) => {
       const actor = requirePermission(request, 'moderate');
-      // The body arrives as bytes (see the parser above): JSON to read and check here.
+      // The body arrives as bytes (see the parser above), allowed to be as large as an upload;
+      // a mapping is a few kilobytes.
+      if (request.body instanceof Buffer && request.body.length > MAPPING_LIMIT_BYTES) {
+        throw new AppError('PAYLOAD_TOO_LARGE', 413, `A mapping is at most ${MAPPING_LIMIT_BYTES / 1024} KB`);
+      }
       const parsed = ImportMappingSchema.safeParse(parseJsonBody(request.body));
       if (!parsed.success) throw invalid(parsed.error.issues.map((issue) => ({ field: ['body', ...issue.path].join('.'), message: issue.message })));
       if (parsed.data.name !== request.params.name) throw invalid([{ field: 'body.name', message: 'must be the name in the address' }]);

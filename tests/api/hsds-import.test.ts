@@ -264,6 +264,9 @@ describe("Kwartier's own HSDS export", () => {
     const committed = await report(importedDataset, `source=${source}`);
     expect(committed.problems.filter((p) => p.severity === 'error')).toEqual([]);
     expect(committed.counts).toEqual({ create: 4, update: 0, unchanged: 0, kept: 0, refused: 0 });
+    // Recorded in the history of imports, like a file.
+    const runs = (await moderator.inject({ url: '/api/imports' })).json().runs as Array<{ source: string; status: string; counts: { create: number } }>;
+    expect(runs.find((run) => run.source === `hsds:${source}`)).toMatchObject({ status: 'committed', counts: { create: 4 } });
   });
 
   it('imports into an empty source and exports again the same services, but for their ids', async () => {

@@ -22,10 +22,9 @@ import type { DB } from '../../db/types.ts';
 import { invalid } from '../../lib/errors.ts';
 import type { Viewer } from '../../plugins/auth.ts';
 import { findArea, latestYear, listAreas } from '../areas/areas.repository.ts';
-import { recordAudit } from '../audit/audit.repository.ts';
 import { taxonomyId, taxonomyTermId } from './hsds.service.ts';
 import type { MappedRecord } from './import.mapping.ts';
-import { commitInTransaction, plan } from './import.service.ts';
+import { plan, startMappedImport } from './import.service.ts';
 
 /*
  * Import of an Open Referral HSDS 3.0 dataset: the inverse of hsds.service.ts where the data
@@ -677,17 +676,9 @@ export async function hsdsDryRun(db: Kysely<DB>, body: unknown, options: HsdsImp
 }
 
 /** The import, all or nothing in one transaction; a dataset with errors is refused (400). */
+/** Commits a dataset all or nothing, recorded as a run in the history of imports like a file's. */
 export async function hsdsImport(db: Kysely<DB>, actor: Viewer | null, body: unknown, options: HsdsImportOptions): Promise<ImportReport> {
   const mapped = await mapHsdsDataset(db, body, options);
-  const mapping = mappingOf(options);
-  return db.transaction().execute(async (trx) => {
-    const report = await commitInTransaction(trx, mapping, mapped);
-    await recordAudit(trx, {
-      action: 'import.commit',
-      outcome: 'success',
-      actorId: actor?.id ?? null,
-      details: { mapping: mapping.name, source: mapping.source, created: report.counts.create, updated: report.counts.update },
-    });
-    return report;
-  });
+  const { done } = await startMappedImport(db, actor, { mapping: mappingOf(options), mapped, archiveDisappeared: false, fileName: 'HSDS' }, { wait: true });
+  return done;
 }

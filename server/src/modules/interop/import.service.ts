@@ -247,9 +247,25 @@ export async function startImport(
   request: Omit<ImportRequest, 'dryRun'>,
   options: { wait: boolean; log?: Log } = { wait: true },
 ): Promise<{ runId: string; done: Promise<ImportReport> }> {
-  const log = options.log;
   const mapping = await resolveMapping(db, request.mappingName);
-  const mapped = mapFile(mapping, request.bytes);
+  return startMappedImport(db, actor, { ...request, mapping, mapped: mapFile(mapping, request.bytes) }, options);
+}
+
+/**
+ * The same for records mapped elsewhere (an HSDS dataset): `mapping` names the run and the
+ * source the records are kept under.
+ */
+export async function startMappedImport(
+  db: Kysely<DB>,
+  actor: Viewer | null,
+  request: Omit<ImportRequest, 'dryRun' | 'mappingName' | 'bytes'> & {
+    mapping: { name: string; source: string };
+    mapped: { records: MappedRecord[]; problems: ImportProblem[] };
+  },
+  options: { wait: boolean; log?: Log } = { wait: true },
+): Promise<{ runId: string; done: Promise<ImportReport> }> {
+  const { log } = options;
+  const { mapping, mapped } = request;
   // Refuse a file with errors before a run is started: the dry run's report says why.
   const preview = await plan(db, mapping, mapped);
   if (hasErrors(preview.report)) throw importRefused(preview.report);

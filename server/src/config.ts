@@ -50,6 +50,7 @@ const EnvSchema = z.object({
   SMTP_URL: z.url({ protocol: /^smtps?$/, message: 'expected smtp://user:password@host:587 or smtps://user:password@host:465' }).optional(),
   MAIL_FROM: z.string().min(3).max(200).default('Kwartier <noreply@kwartier.invalid>'),
   RATE_LIMIT_WINDOW_SECONDS: wholeNumber('expected a number of seconds', 1, 86_400).default(900),
+  REACH_REFRESH_SECONDS: wholeNumber('expected a number of seconds; 0 turns the refresher off', 0, 86_400).default(60),
 });
 
 export type Config = {
@@ -75,6 +76,8 @@ export type Config = {
   mailFrom: string;
   /** The window over which sign-in, sign-up, reset and submission attempts are counted. */
   rateLimitWindowSeconds: number;
+  /** How often the server computes reach again for gemeenten where assets changed; 0: only when asked. */
+  reachRefreshSeconds: number;
 };
 
 export class ConfigError extends Error {
@@ -110,5 +113,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL ?? null,
     mailFrom: e.MAIL_FROM,
     rateLimitWindowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
+    reachRefreshSeconds: e.REACH_REFRESH_SECONDS,
   };
 }

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { type Database, DatabaseOpenError, openDatabase } from './plugins/db.ts';
 import { seedDemoDataIfEmpty } from '../../seeds/demo.ts';
 import { buildWebIfNeeded } from './lib/web-build.ts';
+import { startReachRefresher } from './modules/buurtscan/reach.service.ts';
 
 /** A signal that came while the database was still opening: acted on once it is open. */
 let stopRequestedDuringStart: NodeJS.Signals | undefined;
@@ -46,6 +47,8 @@ async function main(): Promise<void> {
     await database.close().catch(() => {});
     throw err;
   }
+  // Reach is kept per gemeente and computed again where assets changed, ahead of the buurtscans.
+  stopBeforeClosing.push(startReachRefresher(app.db, config.reachRefreshSeconds, app.log));
   const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
   app.log.info(`Kwartier is running on http://${shownHost}:${config.port} (API docs at /docs, ${database.backend} database)`);
 }
@@ -66,6 +69,9 @@ function listenError(err: NodeJS.ErrnoException, host: string, port: number): Er
 }
 
 /** Graceful shutdown: stop accepting, let requests in flight finish, close the database. */
+/** Background work to stop before the app and the database close. */
+const stopBeforeClosing: Array<() => void> = [];
+
 function stopOnSignals(app: FastifyInstance, database: Database): void {
   let closing = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -75,6 +81,7 @@ function stopOnSignals(app: FastifyInstance, database: Database): void {
       app.log.info({ signal }, 'shutting down');
       const force = setTimeout(() => process.exit(1), 15_000);
       force.unref();
+      for (const stop of stopBeforeClosing) stop();
       app
         .close()
         .then(() => database.close())

@@ -33,7 +33,7 @@ export type IndicatorMeasure =
   /** The share (0 to 1) of the area's assets that meet the selection. */
   | { type: 'share'; select: AssetSelection }
   /** The share (0 to 1) of the area's inhabitants within `meters` of an asset of the selection. */
-  | { type: 'reach'; select: AssetSelection; meters: number };
+  | { type: 'reach'; target: string; select: AssetSelection; meters: number };
 
 export const INDICATOR_GROUPS = [
   { code: 'density', label: { nl: 'Aanbod per 1.000 inwoners', en: 'Assets per 1,000 inhabitants' } },
@@ -140,7 +140,7 @@ function reach(target: (typeof REACH_TARGETS)[number], meters: number): Indicato
       en: 'Σ inhabitants(buurt) × area(buurt ∩ zone) / area(buurt) / Σ inhabitants',
     },
     unit: 'share_of_inhabitants',
-    measure: { type: 'reach', select: target.select, meters },
+    measure: { type: 'reach', target: target.code, select: target.select, meters },
   };
 }
 

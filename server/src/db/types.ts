@@ -220,6 +220,20 @@ export interface ImportRunsTable {
   finished_at: Date | null;
 }
 
+export interface ReachCacheTable {
+  unit_code: string;
+  year: number;
+  target: string;
+  meters: number;
+  covered: number;
+  computed_at: Generated<Date>;
+}
+
+export interface ReachDirtyTable {
+  gemeente_code: string;
+  version: Generated<string>;
+}
+
 export interface DB {
   areas: AreasTable;
   assets: AssetsTable;
@@ -239,6 +253,8 @@ export interface DB {
   agenda_items: AgendaItemsTable;
   import_mappings: ImportMappingsTable;
   import_runs: ImportRunsTable;
+  reach_cache: ReachCacheTable;
+  reach_dirty: ReachDirtyTable;
 }
 
 export type AreaRow = Selectable<AreasTable>;

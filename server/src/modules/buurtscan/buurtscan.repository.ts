@@ -11,7 +11,7 @@ type Db = Kysely<DB> | Transaction<DB>;
  */
 
 /** The condition an asset `s` meets for a selection; every value is a bound parameter. */
-function selectionCondition(select: AssetSelection): RawBuilder<boolean> {
+export function selectionCondition(select: AssetSelection): RawBuilder<boolean> {
   const parts: RawBuilder<boolean>[] = [sql<boolean>`s.status = 'published'`];
   if (select.kinds) parts.push(sql<boolean>`s.kind = ANY(${sql.val([...select.kinds])}::text[])`);
   if (select.categories) parts.push(sql<boolean>`s.category = ANY(${sql.val([...select.categories])}::text[])`);
@@ -27,7 +27,7 @@ const assetAreaColumn = (level: AreaLevel) =>
 
 export type AreaScope = { level: AreaLevel; year: number; gemeente?: string | undefined };
 
-function inScope(scope: AreaScope, alias: string): RawBuilder<boolean> {
+export function inScope(scope: AreaScope, alias: string): RawBuilder<boolean> {
   const a = (column: string) => sql.ref(`${alias}.${column}`);
   const gemeente = scope.gemeente ? sql<boolean>`AND ${a('gemeente_code')} = ${scope.gemeente}` : sql``;
   return sql<boolean>`${a('level')} = ${scope.level} AND ${a('year')} = ${scope.year} ${gemeente}`;
@@ -76,77 +76,6 @@ export async function areaCounts(db: Db, scope: AreaScope, measures: CountMeasur
     assets: Number(row.assets),
     values: measures.map((_, i) => (row[`v${i}`] === null ? null : Number(row[`v${i}`]))),
   }));
-}
-
-/** The metric projection of a place, as the location trigger picks it: RD New, or UTM in the Caribbean. */
-const metricSrid = (x: RawBuilder<number>) => sql<number>`CASE WHEN ${x} >= 0 THEN 28992 WHEN ${x} < -66 THEN 32619 ELSE 32620 END`;
-
-/**
- * Reach: per area of the scope, the share of its inhabitants within `meters` of an asset of
- * the selection. Inhabitants are spread evenly over each buurt (see POPULATION_MODEL): a
- * buurt's covered share is the part of its area inside the zone within `meters` of such an
- * asset, and a wijk's or gemeente's reach is its buurten's covered shares weighted by
- * inhabitants. An area with no buurten of that year counts as one unit itself.
- *
- * The zone is built once per gemeente, in a metric projection (RD New; UTM in the Caribbean):
- * the union (GEOS's cascaded union) of a buffer around each nearby asset, cut into small
- * pieces so that each buurt meets only the pieces over it. Buffers have 32 segments a quarter
- * circle, 0.04 % short of a true circle's area. Measured on Amersfoort's 9,677 meeting places
- * (100,000 assets): buffers per buurt took 85 s for the eight reach indicators, one buffer of
- * all points as a multipoint 265 s for one, this union 0.9 s (tests/bench/buurtscan.ts).
- */
-export async function areaReach(db: Db, scope: AreaScope, select: AssetSelection, meters: number): Promise<Map<string, number | null>> {
-  const target = scope.level === 'buurt' ? sql.ref('b.code') : scope.level === 'wijk' ? sql.ref('b.parent_code') : sql.ref('b.gemeente_code');
-  const condition = selectionCondition(select);
-  // Degrees that surely span `meters` in the Netherlands (a degree of longitude is 66 km at 53.5° N).
-  const margin = meters / 60_000;
-  const result = await sql<{ code: string; reach: number | null }>`
-    WITH targets AS (
-      SELECT a.code, a.geom, a.inhabitants, a.gemeente_code FROM areas a WHERE ${inScope(scope, 'a')}
-    ),
-    units AS MATERIALIZED (
-      -- The buurten of each target area (a buurt is its own unit) ...
-      SELECT ${target} AS target, b.geom, b.inhabitants, b.gemeente_code
-        FROM areas b
-       WHERE b.level = 'buurt' AND b.year = ${scope.year} AND ${target} IN (SELECT code FROM targets)
-      UNION ALL
-      -- ... or, where none are known, the area itself.
-      SELECT t.code, t.geom, t.inhabitants, t.gemeente_code FROM targets t
-       WHERE NOT EXISTS (
-         SELECT 1 FROM areas b WHERE b.level = 'buurt' AND b.year = ${scope.year} AND ${target} = t.code)
-    ),
-    regions AS MATERIALIZED (
-      SELECT gemeente_code, ST_Extent(geom)::geometry AS box,
-             ${metricSrid(sql`ST_XMin(ST_Extent(geom))`)} AS srid
-        FROM units GROUP BY gemeente_code
-    ),
-    -- Built once, not once per buurt: PostgreSQL would otherwise inline these into the
-    -- correlated subquery below and build every zone again for each buurt.
-    zones AS MATERIALIZED (
-      SELECT r.gemeente_code, r.srid,
-             ST_Union(ST_Buffer(ST_Transform(s.public_geom, r.srid), ${meters}, 'quad_segs=32')) AS zone
-        FROM regions r
-        JOIN assets s ON s.public_geom && ST_Expand(r.box, ${margin}) AND ${condition}
-       GROUP BY r.gemeente_code, r.srid
-    ),
-    pieces AS MATERIALIZED (
-      SELECT gemeente_code, ST_Subdivide(zone, 256) AS piece FROM zones
-    ),
-    covered AS (
-      SELECT u.target, coalesce(u.inhabitants, 0) AS inhabitants,
-             ST_Area(ST_Transform(u.geom, r.srid)) AS area,
-             coalesce((
-               SELECT sum(ST_Area(ST_Intersection(ST_Transform(u.geom, r.srid), p.piece)))
-                 FROM pieces p
-                WHERE p.gemeente_code = u.gemeente_code AND p.piece && ST_Transform(u.geom, r.srid)
-             ), 0) AS covered_area
-        FROM units u JOIN regions r ON r.gemeente_code = u.gemeente_code
-    )
-    SELECT target AS code,
-           (sum(inhabitants * least(1.0, covered_area / NULLIF(area, 0))) / NULLIF(sum(inhabitants), 0))::float8 AS reach
-      FROM covered
-     GROUP BY target`.execute(db);
-  return new Map(result.rows.map((row) => [row.code, row.reach === null ? null : Number(row.reach)]));
 }
 
 /**

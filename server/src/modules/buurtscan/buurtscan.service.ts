@@ -16,6 +16,7 @@ import { AppError } from '../../lib/errors.ts';
 import { csvDocument } from '../../lib/csv.ts';
 import { latestYear } from '../areas/areas.repository.ts';
 import * as repository from './buurtscan.repository.ts';
+import { ensureReachFresh, reachOf } from './reach.service.ts';
 import { listAssets } from '../assets/assets.repository.ts';
 
 /** Figures as the API gives them: ratios to four decimals, densities to two. */
@@ -55,9 +56,11 @@ export async function buurtscan(db: Kysely<DB>, query: BuurtscanQuery, now: Date
     counted.map((indicator) => indicator.measure as repository.CountMeasure),
   );
   const reach = new Map<string, Map<string, number | null>>();
-  for (const indicator of indicators) {
-    if (indicator.measure.type !== 'reach') continue;
-    reach.set(indicator.code, await repository.areaReach(db, scope, indicator.measure.select, indicator.measure.meters));
+  const reachIndicators = indicators.filter((indicator) => indicator.measure.type === 'reach');
+  if (reachIndicators.length > 0) await ensureReachFresh(db, scope);
+  for (const indicator of reachIndicators) {
+    const measure = indicator.measure as Extract<typeof indicator.measure, { type: 'reach' }>;
+    reach.set(indicator.code, await reachOf(db, scope, measure.target, measure.meters));
   }
 
   return {

@@ -1,0 +1,70 @@
+import type { Kysely, Transaction } from 'kysely';
+import { REACH_DISTANCES, REACH_TARGETS } from '@kwartier/shared';
+import type { DB } from '../../db/types.ts';
+import type { AreaScope } from './buurtscan.repository.ts';
+import * as repository from './reach.repository.ts';
+
+/**
+ * Keeping reach: computed per unit when something near it changed, read from the cache after
+ * that. A buurtscan first brings the gemeenten it covers up to date, so its figures are always
+ * those of the assets as they are now; a refresher in the server (and `npm run
+ * buurtscan:refresh`) does that work ahead of time, so that a request rarely has to.
+ */
+
+/** Gemeenten per batch: a batch's eight zones are built in one go, and written in one transaction. */
+const BATCH = 20;
+
+export type RefreshProgress = (done: number, total: number) => void;
+
+/** Computes reach again for the dirty gemeenten (all, or those named); returns how many. */
+export async function refreshReach(db: Kysely<DB>, options: { gemeenten?: readonly string[]; onProgress?: RefreshProgress } = {}): Promise<number> {
+  const dirty = await repository.dirtyGemeenten(db, options.gemeenten);
+  for (let start = 0; start < dirty.length; start += BATCH) {
+    const batch = dirty.slice(start, start + BATCH);
+    const codes = batch.map((entry) => entry.gemeente);
+    const rows: Array<{ unit: string; year: number; target: string; meters: number; covered: number }> = [];
+    for (const year of await repository.yearsOf(db, codes)) {
+      for (const target of REACH_TARGETS) {
+        for (const meters of REACH_DISTANCES) {
+          for (const { unit, covered } of await repository.unitCoverage(db, { year, gemeenten: codes }, target.select, meters)) {
+            rows.push({ unit, year, target: target.code, meters, covered });
+          }
+        }
+      }
+    }
+    // Inside a caller's transaction (a test that rolls back), within it; else in one of its own.
+    if (db.isTransaction) await repository.storeCoverage(db as Transaction<DB>, batch, rows);
+    else await db.transaction().execute((trx) => repository.storeCoverage(trx, batch, rows));
+    options.onProgress?.(Math.min(start + BATCH, dirty.length), dirty.length);
+  }
+  return dirty.length;
+}
+
+/** Reach per area of a scope, after bringing the scope's gemeenten up to date. */
+export async function reachOf(db: Kysely<DB>, scope: AreaScope, target: string, meters: number): Promise<Map<string, number | null>> {
+  return repository.reachFromCache(db, scope, target, meters);
+}
+
+/** Brings the gemeenten of a scope up to date (a no-op when nothing near them changed). */
+export async function ensureReachFresh(db: Kysely<DB>, scope: AreaScope): Promise<void> {
+  const gemeenten = scope.gemeente ? [scope.gemeente] : await repository.gemeentenOf(db, scope);
+  await refreshReach(db, { gemeenten });
+}
+
+/**
+ * Computes reach in the background every `seconds` for the gemeenten where assets changed, so
+ * that buurtscans find it ready. One round at a time; stopped when the app closes.
+ */
+export function startReachRefresher(db: Kysely<DB>, seconds: number, log: { warn(details: object, message: string): void }): () => void {
+  if (seconds <= 0) return () => {};
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    refreshReach(db)
+      .catch((error: unknown) => log.warn({ error: (error as Error).message }, 'reach refresh failed; it is tried again at the next round'))
+      .finally(() => (running = false));
+  }, seconds * 1000);
+  timer.unref();
+  return () => clearInterval(timer);
+}

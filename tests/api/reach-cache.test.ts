@@ -1,0 +1,77 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import type { Buurtscan } from '@kwartier/shared';
+import { dirtyGemeenten } from '../../server/src/modules/buurtscan/reach.repository.ts';
+import { refreshReach } from '../../server/src/modules/buurtscan/reach.service.ts';
+import { seedDemoData } from '../../seeds/demo.ts';
+import { buildTestApp, clearAssets, ensureDemoAreas, testDatabase } from '../helpers/app.ts';
+import { createAsset, testModerator } from '../helpers/fixtures.ts';
+
+/**
+ * Reach is kept per unit and computed again where something changed: the figures must be
+ * exactly those of a computation from nothing, and follow every change of the assets.
+ */
+let app: FastifyInstance;
+beforeAll(async () => {
+  await ensureDemoAreas();
+  await clearAssets();
+  const { db } = await testDatabase();
+  await seedDemoData(db, { info: () => {} });
+  app = await buildTestApp();
+});
+afterAll(() => app.close());
+
+const REACH = 'reach_500.peer_support,reach_1000.meeting_place,reach_500.contact_point';
+
+async function scan(gemeente: string): Promise<Buurtscan> {
+  const response = await app.inject({ url: `/api/buurtscan?level=buurt&gemeente=${gemeente}&indicators=${REACH}` });
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json() as Buurtscan;
+}
+const dirty = async () => (await dirtyGemeenten((await testDatabase()).db)).map((entry) => entry.gemeente);
+
+describe('kept reach', () => {
+  it('equals a computation from nothing', async () => {
+    await refreshReach((await testDatabase()).db);
+    expect(await dirty()).toEqual([]);
+    const kept = await scan('GM0546');
+    // Forget everything and compute again from nothing.
+    const { db } = await testDatabase();
+    await sql`DELETE FROM reach_cache`.execute(db);
+    await sql`INSERT INTO reach_dirty (gemeente_code) SELECT DISTINCT gemeente_code FROM areas ON CONFLICT DO NOTHING`.execute(db);
+    const fresh = await scan('GM0546');
+    expect(fresh.areas.map((area) => area.values)).toEqual(kept.areas.map((area) => area.values));
+    expect(kept.areas.some((area) => (area.values['reach_1000.meeting_place'] ?? 0) > 0)).toBe(true);
+  });
+
+  it('follows a new peer-support group at once, and marks only the gemeenten near it', async () => {
+    const { db } = await testDatabase();
+    await refreshReach(db);
+    const before = await scan('GM0546');
+    // A new group in the south of Leiden: near no other gemeente of the demo.
+    const group = await createAsset(app, { name: 'Nieuwe lotgenotengroep', location: { type: 'Point', coordinates: [4.4897, 52.1443] } });
+    expect(await dirty()).toEqual(['GM0546']);
+    const after = await scan('GM0546');
+    const buurt = group.buurt!.code;
+    const reachOf = (result: Buurtscan) => result.areas.find((area) => area.code === buurt)!.values['reach_500.peer_support']!;
+    expect(reachOf(after)).toBeGreaterThan(reachOf(before));
+    expect(await dirty()).toEqual([]);
+
+    // Archived, it no longer counts.
+    const moderator = await testModerator(app);
+    expect((await moderator.inject({ method: 'POST', url: `/api/moderation/assets/${group.id}/archive`, payload: { message: 'Gestopt' } })).statusCode).toBe(200);
+    expect(await dirty()).toEqual(['GM0546']);
+    expect(reachOf(await scan('GM0546'))).toBe(reachOf(before));
+  });
+
+  it('computes everything again after the assets were emptied at once', async () => {
+    const { db } = await testDatabase();
+    await refreshReach(db);
+    await sql`TRUNCATE assets CASCADE`.execute(db);
+    expect((await dirty()).sort()).toEqual(['GM0222', 'GM0307', 'GM0546']);
+    const empty = await scan('GM0307');
+    expect(empty.areas.every((area) => (area.values['reach_1000.meeting_place'] ?? 0) === 0)).toBe(true);
+    await seedDemoData(db, { info: () => {} });
+  });
+});

@@ -23,7 +23,7 @@ const SAMPLES: Sample[] = [
     targetGroups: ['psychiatric', 'lonely'], characteristics: ['open_attitude', 'in_view'], languages: ['nl'],
     schedule: { alwaysOpen: false, openingHours: [], meetings: [{ weekday: 'tu', starts: '14:00', ends: '16:00', recurrence: 'monthly', weeksOfMonth: [2] }] },
     location: at(4.4921, 52.1612), address: { street: 'Haarlemmerstraat', city: 'Leiden' },
-    asks: [{ type: 'volunteers', description: 'Iemand die koffie zet en gasten verwelkomt' }],
+    asks: [{ type: 'volunteers', description: 'Iemand die koffie zet en gasten verwelkomt', skills: ['gastvrijheid'] }],
   },
   {
     id: 'leiden-buurthuis-noord',
@@ -53,7 +53,11 @@ const SAMPLES: Sample[] = [
     socialCapital: ['bridging'], inclusionFeatures: ['free_or_low_cost', 'no_registration'],
     targetGroups: ['everyone'], characteristics: ['meaningful', 'open_attitude'],
     schedule: { alwaysOpen: false, openingHours: [], meetings: [{ weekday: 'sa', starts: '10:00', ends: '13:00', recurrence: 'monthly', weeksOfMonth: [-1] }] },
-    location: at(4.4960, 52.1650), asks: [{ type: 'skill', description: 'Mensen die kunnen solderen of naaien' }],
+    location: at(4.4960, 52.1650),
+    asks: [
+      { type: 'skill', description: 'Mensen die kunnen solderen of naaien', skills: ['klussen', 'naaien'] },
+      { type: 'volunteers', description: 'Fietsenmakers voor de fietsentafel', skills: ['fietsen_repareren'] },
+    ],
     offers: [{ type: 'volunteers', description: 'Vrijwilligersplekken, ook voor wie een rustige taak zoekt' }],
   },
   {
@@ -63,6 +67,7 @@ const SAMPLES: Sample[] = [
     precision: 'street', socialCapital: ['bonding'], characteristics: ['meaningful'],
     location: at(4.4780, 52.1555), address: { street: 'Haagweg', houseNumber: '10', postcode: '2321AA', city: 'Leiden' },
     contact: { email: 'bewoner@voorbeeld.kwartier.nl', phone: '06 0000 0001' },
+    skills: ['klussen', 'fietsen_repareren'], availability: [{ day: 'sa', parts: ['morning'] }, { day: 'we', parts: ['afternoon'] }],
   },
   {
     id: 'leiden-crisisdienst',
@@ -98,7 +103,7 @@ const SAMPLES: Sample[] = [
     socialCapital: ['bridging'], inclusionFeatures: ['easy_language', 'free_or_low_cost', 'no_registration'],
     targetGroups: ['newcomers'], characteristics: ['open_attitude'], languages: ['nl', 'en', 'ar', 'ti'],
     schedule: { alwaysOpen: false, openingHours: [], meetings: [{ weekday: 'th', starts: '19:00', ends: '21:00', recurrence: 'weekly' }] },
-    location: at(5.3960, 52.1540), asks: [{ type: 'volunteers', description: 'Taalmaatjes voor een uur per week' }],
+    location: at(5.3960, 52.1540), asks: [{ type: 'volunteers', description: 'Taalmaatjes voor een uur per week', skills: ['taal'] }],
   },
   {
     id: 'amersfoort-buurtrestaurant',
@@ -107,7 +112,7 @@ const SAMPLES: Sample[] = [
     socialCapital: ['bridging', 'bonding'], inclusionFeatures: ['free_or_low_cost', 'wheelchair_access', 'hospitality_trained_staff'],
     targetGroups: ['older_people', 'lonely', 'everyone'], characteristics: ['meaningful', 'open_attitude'],
     schedule: { alwaysOpen: false, openingHours: [], meetings: [{ weekday: 'we', starts: '17:30', ends: '19:30', recurrence: 'biweekly', anchorDate: '2026-01-07' }], note: 'Om de week op woensdag' },
-    location: at(5.4120, 52.1750), asks: [{ type: 'volunteers', description: 'Koks en afwassers' }],
+    location: at(5.4120, 52.1750), asks: [{ type: 'volunteers', description: 'Koks en afwassers', skills: ['koken'] }],
   },
   {
     id: 'amersfoort-sociale-onderneming',
@@ -128,6 +133,7 @@ const SAMPLES: Sample[] = [
     targetGroups: ['psychiatric', 'older_people', 'physical_disability'], characteristics: ['open_attitude'],
     schedule: { alwaysOpen: false, openingHours: [], meetings: [{ weekday: 'mo', starts: '10:00', ends: '11:30', recurrence: 'weekly' }] },
     location: at(5.3700, 52.1620),
+    asks: [{ type: 'company', description: 'Iemand die meeloopt met wie niet alleen durft te komen' }],
   },
   {
     id: 'amersfoort-talent-gezelschap',
@@ -135,6 +141,7 @@ const SAMPLES: Sample[] = [
     description: 'Ik ben gepensioneerd en kom graag langs voor een praatje of een wandeling.',
     precision: 'buurt', socialCapital: ['bonding'], targetGroups: ['older_people', 'lonely'], characteristics: ['meaningful'],
     location: at(5.4050, 52.1680), contact: { email: 'koffie@voorbeeld.kwartier.nl' },
+    skills: ['gezelschap', 'gastvrijheid'], availability: [{ day: 'mo', parts: ['morning', 'afternoon'] }, { day: 'th', parts: ['evening'] }],
   },
   {
     id: 'amersfoort-meldpunt',
@@ -170,6 +177,7 @@ const SAMPLES: Sample[] = [
     targetGroups: ['everyone', 'older_people', 'newcomers'], characteristics: ['resources', 'in_view'],
     schedule: { alwaysOpen: false, openingHours: [{ days: ['tu', 'th'], opens: '13:00', closes: '17:00' }, { days: ['sa'], opens: '10:00', closes: '13:00' }], meetings: [] },
     location: at(6.2800, 51.9560),
+    asks: [{ type: 'volunteers', description: 'Vrijwilligers voor het Digitaal Spreekuur', skills: ['computer', 'administratie'] }],
   },
   {
     id: 'doetinchem-buurtcirkel',
@@ -212,6 +220,7 @@ const SAMPLES: Sample[] = [
     description: 'Oud-docent helpt met taal, brieven en huiswerk.',
     precision: 'street', socialCapital: ['bridging'], targetGroups: ['newcomers', 'youth'], characteristics: ['meaningful'],
     location: at(6.3000, 51.9680), address: { street: 'Terborgseweg', houseNumber: '12', city: 'Doetinchem' },
+    skills: ['taal', 'administratie'], availability: [{ day: 'tu', parts: ['afternoon'] }, { day: 'th', parts: ['afternoon'] }],
   },
   {
     id: 'doetinchem-plein',

@@ -9,8 +9,10 @@ import { rateLimitPlugin } from './plugins/rate-limit.ts';
 import { createMailer, type Mailer } from './lib/mailer.ts';
 import { accountRoutes } from './modules/accounts/accounts.routes.ts';
 import { contributionRoutes } from './modules/contributions/contributions.routes.ts';
+import { matchingRoutes } from './modules/matching/matching.routes.ts';
 import { buurtscanRoutes } from './modules/buurtscan/buurtscan.routes.ts';
 import { agendaRoutes } from './modules/agenda/agenda.routes.ts';
+import { updatesRoutes } from './modules/updates/updates.routes.ts';
 import { hsdsRoutes } from './modules/interop/hsds.routes.ts';
 import { importRoutes } from './modules/interop/import.routes.ts';
 import { hsdsImportRoutes } from './modules/interop/hsds-import.routes.ts';
@@ -24,6 +26,7 @@ import { areaRoutes } from './modules/areas/areas.routes.ts';
 import { tileRoutes } from './modules/tiles/tiles.routes.ts';
 import { placeRoutes } from './modules/places/places.routes.ts';
 import { clientConfigRoutes } from './modules/health/client-config.routes.ts';
+import { embedRoutes } from './modules/embed/embed.routes.ts';
 
 export type AppOptions = {
   /** An already open database; tests share one. Without it the app opens its own. */
@@ -90,9 +93,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   // Submitting, editing and moderating assets: writes to /api/assets live here, with the
   // checks of who may do what.
   await app.register(contributionRoutes);
+  await app.register(matchingRoutes);
   await app.register(areaRoutes);
   await app.register(buurtscanRoutes, { now });
   await app.register(agendaRoutes);
+  await app.register(updatesRoutes, { publicUrl: config.publicUrl });
   await app.register(importRoutes);
   await app.register(hsdsImportRoutes);
   await app.register(exportRoutes);
@@ -101,6 +106,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(placeRoutes, { locatieserverUrl: config.locatieserverUrl });
   await app.register(hsdsRoutes, { locatieserverUrl: config.locatieserverUrl });
   await app.register(clientConfigRoutes, { mapStyleUrl: config.mapStyleUrl });
+  // The embeddable map for other sites: its own page, frameable, without cookies.
+  await app.register(embedRoutes);
 
   await app.register(webPlugin);
   return app;

@@ -39,6 +39,8 @@ export const PERMISSIONS = {
   manageAccounts: ['admin'],
   /** Load and replace a year's CBS areas: everything on the map is counted by them. */
   manageAreas: ['admin'],
+  /** Search talents for an ask (anonymously), propose matches, also for a client without an account. */
+  matchOnBehalf: ['professional', 'moderator', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -60,6 +62,20 @@ export const CONSENT_TEXTS = {
     text: {
       nl: 'Ik geef toestemming om mijn naam en e-mailadres te delen met deze persoon, en alleen met deze persoon.',
       en: 'I consent to sharing my name and e-mail address with this person, and with this person only.',
+    },
+  },
+  matchContact: {
+    version: '2026-11-30',
+    text: {
+      nl: 'Ik geef toestemming om mijn naam en e-mailadres te delen met de andere kant van deze match, zodra beide kanten ja hebben gezegd, en alleen zolang niemand de match intrekt.',
+      en: 'I consent to sharing my name and e-mail address with the other side of this match once both sides said yes, and only as long as nobody withdraws it.',
+    },
+  },
+  clientMatch: {
+    version: '2026-11-30',
+    text: {
+      nl: 'Mijn cliënt heeft mij toestemming gegeven om namens hem of haar deze match voor te stellen. Ik ben het aanspreekpunt; ik noem mijn cliënt in Kwartier alleen bij initialen of een schuilnaam.',
+      en: 'My client has given me consent to propose this match on their behalf. I am the contact; in Kwartier I name my client only by initials or a pseudonym.',
     },
   },
 } as const satisfies Record<string, { version: string; text: Label }>;

@@ -1,13 +1,15 @@
 import { z } from 'zod';
-import { ScheduleSchema, whenFieldsValid } from './schedule.ts';
+import { ScheduleSchema, WeekdaySchema, whenFieldsValid } from './schedule.ts';
 import {
   ASSET_KIND_CODES,
   ASSET_STATUS_CODES,
   CATEGORY_CODES,
   CHARACTERISTIC_CODES,
+  DAY_PART_CODES,
   EXCHANGE_TYPE_CODES,
   INCLUSION_FEATURE_CODES,
   LOCATION_PRECISION_CODES,
+  SKILL_CODES,
   SOCIAL_CAPITAL_CODES,
   TARGET_GROUP_CODES,
   categoryKind,
@@ -37,7 +39,7 @@ function distinctList<T extends z.ZodType>(item: T, max: number) {
 /** ISO 639-1 language codes such as nl, en, ar, tr, pl. */
 const LanguageCodeSchema = z.string().regex(/^[a-z]{2}$/, 'expected a two-letter language code such as nl or ar');
 
-const PhoneSchema = z
+export const PhoneSchema = z
   .string()
   .trim()
   .max(30)
@@ -65,10 +67,25 @@ export const AddressSchema = z
   .strict();
 export type Address = z.infer<typeof AddressSchema>;
 
+export const SkillSchema = z.enum(SKILL_CODES);
+export const DayPartSchema = z.enum(DAY_PART_CODES);
+
+/**
+ * When a person is available, by weekday and part of the day. Private to the talent's owner
+ * and moderators; matching compares it with an asset's schedule on the server.
+ */
+export const AvailabilitySchema = z
+  .array(z.object({ day: WeekdaySchema, parts: distinctList(DayPartSchema, DAY_PART_CODES.length).min(1) }).strict())
+  .max(7)
+  .refine((slots) => new Set(slots.map((slot) => slot.day)).size === slots.length, { message: 'days must not repeat' });
+export type Availability = z.infer<typeof AvailabilitySchema>;
+
 export const ExchangeSchema = z
   .object({
     type: z.enum(EXCHANGE_TYPE_CODES),
     description: z.string().trim().min(1).max(500),
+    /** The skills an ask needs (or an offer gives); without them matching reads the category. */
+    skills: distinctList(SkillSchema, 8).optional(),
   })
   .strict();
 export type Exchange = z.infer<typeof ExchangeSchema>;
@@ -93,6 +110,12 @@ const assetFields = {
   address: AddressSchema.default({}),
   /** The resident's choice: professionals (not the public) may see the contact details. */
   shareContactWithProfessionals: z.boolean().default(false),
+  /** What a talent can give, from the shared vocabulary (public, like the category). */
+  skills: distinctList(SkillSchema, SKILL_CODES.length).optional(),
+  /** When a talent's person is available (private: owner, moderators, matching). */
+  availability: AvailabilitySchema.optional(),
+  /** Inclusion features the talent's person needs of a place (private: owner, moderators, matching). */
+  needsInclusion: distinctList(InclusionFeatureSchema, INCLUSION_FEATURE_CODES.length).optional(),
 };
 
 /** Where an asset came from. Set by Kwartier (the API, a seed, an import), never by a client. */
@@ -167,6 +190,9 @@ export const AssetUpdateSchema = z
     precision: LocationPrecisionSchema,
     address: AddressSchema,
     shareContactWithProfessionals: z.boolean(),
+    skills: distinctList(SkillSchema, SKILL_CODES.length),
+    availability: AvailabilitySchema,
+    needsInclusion: distinctList(InclusionFeatureSchema, INCLUSION_FEATURE_CODES.length),
     /** Needed when the author starts sharing their contact details with professionals. */
     consent: ConsentGivenSchema,
   })
@@ -203,6 +229,8 @@ export const AssetSchema = z.object({
   provenance: z.object({ source: z.string(), sourceId: z.string().nullable(), isSample: z.boolean() }),
   /** A person added it through Kwartier: they can be asked for contact through the platform. */
   reachableThroughKwartier: z.boolean(),
+  /** A talent's skills, when it names any. */
+  skills: z.array(SkillSchema).optional(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
@@ -221,6 +249,9 @@ export const ManagedAssetSchema = AssetSchema.extend({
   shareContactWithProfessionals: z.boolean(),
   moderationMessage: z.string().nullable(),
   openReports: z.number().int().nonnegative(),
+  /** A talent's availability and the inclusion features its person needs, when set. */
+  availability: AvailabilitySchema.optional(),
+  needsInclusion: z.array(InclusionFeatureSchema).optional(),
 });
 export type ManagedAsset = z.infer<typeof ManagedAssetSchema>;
 

@@ -19,12 +19,12 @@ export type ExportQuery = z.infer<typeof ExportQuerySchema>;
 /** The columns of a CSV export, in order; a GeoJSON export has the same properties minus lon/lat. */
 export const EXPORT_COLUMNS = [
   'id', 'kind', 'category', 'name', 'description',
-  'socialCapital', 'inclusionFeatures', 'targetGroups', 'languages', 'characteristics',
+  'socialCapital', 'inclusionFeatures', 'targetGroups', 'languages', 'characteristics', 'skills',
   'schedule', 'asks', 'offers',
   'precision', 'lon', 'lat',
   'address.street', 'address.houseNumber', 'address.postcode', 'address.city',
   'contact.phone', 'contact.email', 'contact.website', 'contact.contactPerson',
-  'shareContactWithProfessionals',
+  'shareContactWithProfessionals', 'availability', 'needsInclusion',
   'buurt', 'wijk', 'gemeente', 'status', 'source', 'sourceId', 'updatedAt',
 ] as const;
 export type ExportColumn = (typeof EXPORT_COLUMNS)[number];

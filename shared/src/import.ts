@@ -20,6 +20,8 @@ export const IMPORT_FIELDS = [
   { code: 'targetGroups', list: true, required: false, label: { nl: 'Voor wie', en: 'Target groups' } },
   { code: 'languages', list: true, required: false, label: { nl: 'Talen', en: 'Languages' } },
   { code: 'characteristics', list: true, required: false, label: { nl: 'Kenmerken', en: 'Characteristics' } },
+  { code: 'skills', list: true, required: false, label: { nl: 'Vaardigheden', en: 'Skills' } },
+  { code: 'needsInclusion', list: true, required: false, label: { nl: 'Heeft nodig (privé)', en: 'Needs (private)' } },
   { code: 'precision', list: false, required: false, label: { nl: 'Precisie', en: 'Precision' } },
   { code: 'address.street', list: false, required: false, label: { nl: 'Straat', en: 'Street' } },
   { code: 'address.houseNumber', list: false, required: false, label: { nl: 'Huisnummer', en: 'House number' } },
@@ -33,11 +35,12 @@ export const IMPORT_FIELDS = [
   { code: 'schedule', list: false, required: false, label: { nl: 'Openingstijden en bijeenkomsten', en: 'Opening hours and meetings' } },
   { code: 'asks', list: false, required: false, label: { nl: 'Vraagt', en: 'Asks' } },
   { code: 'offers', list: false, required: false, label: { nl: 'Biedt', en: 'Offers' } },
+  { code: 'availability', list: false, required: false, label: { nl: 'Beschikbaar (privé)', en: 'Available (private)' } },
   { code: 'shareContactWithProfessionals', list: false, required: false, label: { nl: 'Contact delen met professionals', en: 'Share contact with professionals' } },
 ] as const satisfies ReadonlyArray<{ code: string; list: boolean; required: boolean; label: Label }>;
 export type ImportField = (typeof IMPORT_FIELDS)[number]['code'];
 export const IMPORT_FIELD_CODES = IMPORT_FIELDS.map((field) => field.code) as [ImportField, ...ImportField[]];
-export const STRUCTURED_IMPORT_FIELDS: readonly ImportField[] = ['schedule', 'asks', 'offers'];
+export const STRUCTURED_IMPORT_FIELDS: readonly ImportField[] = ['schedule', 'asks', 'offers', 'availability'];
 
 /** Clean-ups a rule may apply to a text value, in order. */
 export const IMPORT_TRANSFORMS = [

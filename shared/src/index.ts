@@ -18,3 +18,5 @@ export * from './agenda.ts';
 export * from './import.ts';
 export * from './export.ts';
 export * from './hsds.ts';
+export * from './updates.ts';
+export * from './matching.ts';

@@ -193,3 +193,49 @@ export const AREA_LEVELS = [
 ] as const satisfies readonly Term<string>[];
 export const AREA_LEVEL_CODES = codesOf(AREA_LEVELS);
 export type AreaLevel = (typeof AREA_LEVEL_CODES)[number];
+
+/**
+ * What a person can do, as talents give it and asks ask for it: the words matching pairs up.
+ * `categories` are the categories where the skill is typically given or needed; a talent's
+ * category implies its skills, and an ask that names no skill borrows its asset's.
+ */
+type Skill = Term<string> & { categories: readonly CategoryCode[] };
+
+export const SKILLS = [
+  { code: 'koken', label: { nl: 'Koken', en: 'Cooking' }, categories: ['koken', 'buurtrestaurant', 'horeca', 'voedselbank'] },
+  { code: 'gastvrijheid', label: { nl: 'Gastvrij ontvangen en koffie schenken', en: 'Welcoming guests and serving coffee' }, categories: ['buurthuis', 'inloop', 'lotgenotengroep', 'buurtrestaurant'] },
+  { code: 'klussen', label: { nl: 'Klussen', en: 'Odd jobs and repairs' }, categories: ['klussen', 'repair_cafe'] },
+  { code: 'fietsen_repareren', label: { nl: 'Fietsen repareren', en: 'Repairing bicycles' }, categories: ['repair_cafe'] },
+  { code: 'naaien', label: { nl: 'Naaien en verstellen', en: 'Sewing and mending' }, categories: ['repair_cafe'] },
+  { code: 'taal', label: { nl: 'Taal en bijles', en: 'Language and tutoring' }, categories: ['taal_en_les', 'taalcafe'] },
+  { code: 'administratie', label: { nl: 'Administratie en formulieren', en: 'Paperwork and forms' }, categories: ['administratie', 'sociaal_raadslid'] },
+  { code: 'computer', label: { nl: 'Computer en telefoon', en: 'Computers and phones' }, categories: ['bibliotheek'] },
+  { code: 'vervoer', label: { nl: 'Vervoer en rijden', en: 'Transport and driving' }, categories: ['vervoer'] },
+  { code: 'muziek', label: { nl: 'Muziek maken', en: 'Making music' }, categories: ['creatief', 'muziekvereniging'] },
+  { code: 'creatief', label: { nl: 'Knutselen en creatief', en: 'Arts and crafts' }, categories: ['creatief', 'hobbyclub'] },
+  { code: 'tuinieren', label: { nl: 'Tuinieren', en: 'Gardening' }, categories: ['moestuin', 'park'] },
+  { code: 'gezelschap', label: { nl: 'Gezelschap en een luisterend oor', en: 'Company and a listening ear' }, categories: ['gezelschap', 'buurtcirkel', 'ouderenvereniging'] },
+  { code: 'kinderen', label: { nl: 'Met kinderen en jongeren', en: 'Working with children and young people' }, categories: ['speeltuin', 'school'] },
+  { code: 'sport', label: { nl: 'Sport en bewegen', en: 'Sport and exercise' }, categories: ['sportvereniging', 'buurtsportclub', 'sporthal'] },
+  { code: 'organiseren', label: { nl: 'Activiteiten organiseren', en: 'Organising activities' }, categories: ['buurthuis', 'buurtcirkel'] },
+  { code: 'vertalen', label: { nl: 'Tolken en vertalen', en: 'Interpreting and translating' }, categories: ['migrantenorganisatie'] },
+] as const satisfies readonly Skill[];
+export const SKILL_CODES = codesOf(SKILLS);
+export type SkillCode = (typeof SKILL_CODES)[number];
+
+/** The skills a category stands for: a talent's category implies them. */
+export function skillsOfCategory(category: string): SkillCode[] {
+  return SKILLS.filter((skill) => (skill.categories as readonly string[]).includes(category)).map((skill) => skill.code);
+}
+
+/**
+ * Parts of the day, for when a person is available. Local wall-clock times, compared as
+ * strings like the schedule's (an opening from 09:00 to 12:30 touches morning and afternoon).
+ */
+export const DAY_PARTS = [
+  { code: 'morning', label: { nl: 'Ochtend', en: 'Morning' }, from: '06:00', to: '12:00' },
+  { code: 'afternoon', label: { nl: 'Middag', en: 'Afternoon' }, from: '12:00', to: '18:00' },
+  { code: 'evening', label: { nl: 'Avond', en: 'Evening' }, from: '18:00', to: '24:00' },
+] as const satisfies readonly (Term<string> & { from: string; to: string })[];
+export const DAY_PART_CODES = codesOf(DAY_PARTS);
+export type DayPart = (typeof DAY_PART_CODES)[number];

@@ -8,6 +8,7 @@ import { MapView } from './features/map/MapView.tsx';
 import { Filters } from './features/search/Filters.tsx';
 import { PlaceSearch } from './features/search/PlaceSearch.tsx';
 import { ResultList, type Result } from './features/search/ResultList.tsx';
+import { EmbedCode } from './features/search/EmbedCode.tsx';
 import { AssetDetail } from './features/detail/AssetDetail.tsx';
 import { DEFAULT_VIEW, RADII, readState, writeState, type AppState, type BuurtscanState, type Page, type View } from './state/urlState.ts';
 import type { Choropleth } from './features/map/MapView.tsx';
@@ -22,6 +23,8 @@ const ModerationPage = lazy(() => import('./features/moderation/ModerationPage.t
 const BuurtscanPage = lazy(() => import('./features/buurtscan/BuurtscanPage.tsx').then((m) => ({ default: m.BuurtscanPage })));
 const WijkPage = lazy(() => import('./features/wijk/WijkPage.tsx').then((m) => ({ default: m.WijkPage })));
 const AgendaPage = lazy(() => import('./features/agenda/AgendaPage.tsx').then((m) => ({ default: m.AgendaPage })));
+const MatchingPage = lazy(() => import('./features/matching/MatchingPage.tsx').then((m) => ({ default: m.MatchingPage })));
+const UpdatesPage = lazy(() => import('./features/updates/UpdatesPage.tsx').then((m) => ({ default: m.UpdatesPage })));
 const SpreidingPage = lazy(() => import('./features/spreiding/SpreidingPage.tsx').then((m) => ({ default: m.SpreidingPage })));
 const ImportPage = lazy(() => import('./features/import/ImportPage.tsx').then((m) => ({ default: m.ImportPage })));
 const AdminPage = lazy(() => import('./features/admin/AdminPage.tsx').then((m) => ({ default: m.AdminPage })));
@@ -107,7 +110,7 @@ export function App() {
 
   // The agenda's area and the spreiding's gemeente are shown on the map (the wijk page fits its wijk itself).
   useEffect(() => {
-    if ((state.page !== 'agenda' && state.page !== 'spreiding') || !state.area) return;
+    if ((state.page !== 'agenda' && state.page !== 'spreiding' && state.page !== 'updates') || !state.area) return;
     const controller = new AbortController();
     getAreaFeature(state.area, controller.signal).then((feature) => fitTo(boundsOf(feature)), () => undefined);
     return () => controller.abort();
@@ -258,12 +261,14 @@ export function App() {
             <nav className="account-nav" aria-label={t.account.menu}>
               <button type="button" aria-current={page === 'buurtscan' ? 'page' : undefined} onClick={() => showPage('buurtscan', { selected: null })}>{t.buurtscan.title}</button>
               <button type="button" aria-current={page === 'agenda' ? 'page' : undefined} onClick={() => showPage('agenda', { selected: null })}>{t.agenda.nav}</button>
+              <button type="button" aria-current={page === 'updates' ? 'page' : undefined} onClick={() => showPage('updates', { selected: null, area: page === 'agenda' || page === 'wijk' ? state.area : null })}>{t.updates.nav}</button>
               {session.may('analyse') ? <button type="button" aria-current={page === 'spreiding' ? 'page' : undefined} onClick={() => showPage('spreiding', { selected: null })}>{t.spreiding.title}</button> : null}
               {user ? (
                 <>
                   <span className="who" data-testid="signed-in-as">{user.displayName}</span>
                   <button type="button" aria-current={page === 'contribute' && !state.edit ? 'page' : undefined} onClick={() => showPage('contribute', { selected: null })}>{t.account.contribute}</button>
                   <button type="button" aria-current={page === 'mine' ? 'page' : undefined} onClick={() => showPage('mine', { selected: null })}>{t.account.mine}</button>
+                  <button type="button" aria-current={page === 'matching' ? 'page' : undefined} onClick={() => showPage('matching', { selected: null })}>{t.matching.nav}</button>
                   {session.may('moderate') ? <button type="button" aria-current={page === 'moderation' ? 'page' : undefined} onClick={() => showPage('moderation', { selected: null })}>{t.account.moderation}</button> : null}
                   {session.may('moderate') ? <button type="button" aria-current={page === 'import' ? 'page' : undefined} onClick={() => showPage('import', { selected: null })}>{t.account.import}</button> : null}
                   {session.may('manageAccounts') ? <button type="button" aria-current={page === 'admin' ? 'page' : undefined} onClick={() => showPage('admin', { selected: null })}>{t.account.admin}</button> : null}
@@ -321,6 +326,8 @@ export function App() {
               onSignIn={() => showPage('login', { next: 'mine' })}
               onDeleted={() => showPage('search')}
             />
+          ) : page === 'matching' ? (
+            <MatchingPage onSignIn={() => showPage('login', { next: 'matching' })} />
           ) : page === 'moderation' ? (
             <ModerationPage
               onShowPlace={(point) => {
@@ -355,6 +362,14 @@ export function App() {
             />
           ) : page === 'agenda' ? (
             <AgendaPage area={state.area} onChange={(area) => update({ area })} />
+          ) : page === 'updates' ? (
+            <UpdatesPage
+              area={state.area}
+              onChange={(area) => update({ area })}
+              onOpenAsset={(id) => update({ selected: id })}
+              onOpenAgenda={(area) => showPage('agenda', { area, selected: null })}
+              onSignIn={() => showPage('login', { next: 'updates', area: state.area })}
+            />
           ) : page === 'spreiding' ? (
             <SpreidingPage gemeente={state.area} onChange={setSpreidingGemeente} />
           ) : (
@@ -406,6 +421,7 @@ export function App() {
                 onSelect={selectResult}
                 activeFilters={activeFilterNames(state.filters, i18n)}
               />
+              <EmbedCode filters={state.filters} view={state.view} />
             </>
           )}
           </Suspense>
@@ -432,7 +448,7 @@ export function App() {
                 else update({ near: { ...point, radius: state.near?.radius ?? 1000 }, place: null });
               }}
               choropleth={page === 'buurtscan' ? choropleth : null}
-              fit={page === 'buurtscan' || page === 'wijk' || page === 'agenda' || page === 'spreiding' ? fit : null}
+              fit={page === 'buurtscan' || page === 'wijk' || page === 'agenda' || page === 'spreiding' || page === 'updates' ? fit : null}
               onAreaClick={setScanSelected}
               onSnapshot={setMapImage}
               outline={page === 'wijk' ? outline : null}

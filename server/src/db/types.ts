@@ -59,6 +59,10 @@ export interface AssetsTable {
   moderation_message: string | null;
   /** The fingerprint of what the source last said about this asset (imports). */
   source_hash: string | null;
+  /** Matching: a talent's skills, availability and the inclusion features its person needs. */
+  skills: Generated<string[]>;
+  availability: ColumnType<unknown, string | undefined, string>;
+  needs_inclusion: Generated<string[]>;
 }
 
 export interface UsersTable {
@@ -220,6 +224,82 @@ export interface ImportRunsTable {
   finished_at: Date | null;
 }
 
+export interface AnnouncementsTable {
+  id: Generated<string>;
+  area_code: string;
+  title: string;
+  body: string;
+  contact_name: string | null;
+  contact_phone: string | null;
+  contact_email: string | null;
+  publish_contact: Generated<boolean>;
+  contact_published_at: Date | null;
+  status: Generated<string>;
+  created_by: string | null;
+  updated_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  withdrawn_at: Date | null;
+}
+
+export interface AreaFollowsTable {
+  user_id: string;
+  area_code: string;
+  created_at: Timestamp;
+}
+
+export interface DigestStateTable {
+  user_id: string;
+  last_week: string;
+  covered_until: Date;
+  sent_at: Timestamp;
+}
+
+export interface MatchesTable {
+  id: Generated<string>;
+  talent_id: string | null;
+  client_label: string | null;
+  client_skills: Generated<string[]>;
+  talent_contact_id: string | null;
+  asset_id: string;
+  ask_index: number;
+  ask: Json<unknown>;
+  ask_contact_id: string | null;
+  proposed_by: string | null;
+  proposed_as: 'talent' | 'ask' | 'professional';
+  proposed_via: 'talent' | 'candidate' | 'client';
+  message: string | null;
+  status: Generated<'proposed' | 'agreed' | 'declined' | 'withdrawn'>;
+  talent_answer: Generated<'pending' | 'accepted' | 'declined'>;
+  ask_answer: Generated<'pending' | 'accepted' | 'declined'>;
+  distance_band: string;
+  score: number;
+  reasons: Json<unknown>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface MatchVersionsTable {
+  match_id: string;
+  version: number;
+  action: 'proposed' | 'accepted' | 'declined' | 'withdrawn';
+  side: 'talent' | 'ask' | 'proposer';
+  actor_id: string | null;
+  changes: Json<Record<string, { from: unknown; to: unknown }>>;
+  created_at: Timestamp;
+}
+
+export interface MatchConsentsTable {
+  id: Generated<number>;
+  match_id: string;
+  purpose: 'matchContact' | 'clientMatch';
+  side: 'talent' | 'ask';
+  user_id: string;
+  on_behalf_of_client: Generated<boolean>;
+  wording_version: string;
+  given_at: Timestamp;
+}
+
 export interface ReachCacheTable {
   unit_code: string;
   year: number;
@@ -235,6 +315,9 @@ export interface ReachDirtyTable {
 }
 
 export interface DB {
+  matches: MatchesTable;
+  match_versions: MatchVersionsTable;
+  match_consents: MatchConsentsTable;
   areas: AreasTable;
   assets: AssetsTable;
   users: UsersTable;
@@ -255,6 +338,9 @@ export interface DB {
   import_runs: ImportRunsTable;
   reach_cache: ReachCacheTable;
   reach_dirty: ReachDirtyTable;
+  announcements: AnnouncementsTable;
+  area_follows: AreaFollowsTable;
+  digest_state: DigestStateTable;
 }
 
 export type AreaRow = Selectable<AreasTable>;

@@ -1,6 +1,6 @@
 import nodemailer from 'nodemailer';
 
-export type Mail = { to: string; subject: string; text: string };
+export type Mail = { to: string; subject: string; text: string; /** A simple HTML part beside the text, when there is one. */ html?: string };
 
 export type Mailer = {
   /** 'smtp' sends; 'log' writes development mail to the log, since there is nowhere to send it. */
@@ -21,7 +21,7 @@ export function createMailer(options: { smtpUrl: string | null; from: string; en
     return {
       kind: 'smtp',
       async send(mail) {
-        await transport.sendMail({ from: options.from, to: mail.to, subject: mail.subject, text: mail.text });
+        await transport.sendMail({ from: options.from, to: mail.to, subject: mail.subject, text: mail.text, ...(mail.html ? { html: mail.html } : {}) });
       },
     };
   }

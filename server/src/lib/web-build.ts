@@ -15,16 +15,21 @@ function newestChange(folder: string): number {
   return newest;
 }
 
-/** Whether the built web app is missing or older than its sources (web/ or shared/). */
+/** The web app's pages: the app, and the embeddable map where there is one. */
+const PAGES = ['index.html', 'embed.html'];
+
+/** Whether the built web app is missing or older than its sources (web/ or shared/, its pages, its build config). */
 export function webBuildIsStale(): boolean {
-  const built = path.join(WEB_DIST, 'index.html');
-  if (!existsSync(built)) return true;
+  const pages = PAGES.filter((page) => existsSync(path.join(WEB_DIR, page)));
+  const built = pages.map((page) => path.join(WEB_DIST, page));
+  if (built.some((file) => !existsSync(file))) return true;
   const sources = Math.max(
     newestChange(path.join(WEB_DIR, 'src')),
     newestChange(path.join(PROJECT_ROOT, 'shared', 'src')),
-    statSync(path.join(WEB_DIR, 'index.html')).mtimeMs,
+    ...pages.map((page) => statSync(path.join(WEB_DIR, page)).mtimeMs),
+    statSync(path.join(WEB_DIR, 'vite.config.ts')).mtimeMs,
   );
-  return sources > statSync(built).mtimeMs;
+  return sources > Math.min(...built.map((file) => statSync(file).mtimeMs));
 }
 
 /**

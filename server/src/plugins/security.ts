@@ -30,6 +30,17 @@ function contentSecurityPolicy(externalBasemap: boolean) {
 }
 
 /**
+ * The policy of the embeddable map (modules/embed): the app's own, but any site may frame it,
+ * and never a remote host, whatever basemap the main app is configured with.
+ */
+export function embedContentSecurityPolicy(): string {
+  const { directives } = contentSecurityPolicy(false);
+  return Object.entries({ ...directives, 'frame-ancestors': ['*'] })
+    .map(([name, values]) => `${name} ${values.join(' ')}`)
+    .join('; ');
+}
+
+/**
  * Security headers (helmet), and input that no schema can express. A NUL or a lone surrogate
  * in a string passes every zod check and then fails in the database as a 500; here it is a
  * 400 that names the field, on every route.

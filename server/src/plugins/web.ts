@@ -20,6 +20,8 @@ export const webPlugin = fp(
       prefix: '/',
       index: ['index.html'],
       wildcard: false,
+      // The embed's page is served by GET /embed (modules/embed), with the headers that let other sites frame it.
+      allowedPath: (pathName) => pathName !== '/embed.html',
       setHeaders: (reply, filePath) => {
         // MapLibre's worker is an ES module: browsers refuse it under any other type.
         if (filePath.endsWith('.mjs') || filePath.endsWith('.js')) reply.header('content-type', 'text/javascript; charset=utf-8');

@@ -28,7 +28,7 @@ export type Filters = {
 export type View = { lon: number; lat: number; zoom: number };
 
 /** What the sidebar shows: the search (the default), or one of the pages of an account. */
-export const PAGES = ['search', 'login', 'contribute', 'mine', 'moderation', 'admin', 'buurtscan', 'wijk', 'agenda', 'spreiding', 'import'] as const;
+export const PAGES = ['search', 'login', 'contribute', 'mine', 'moderation', 'admin', 'buurtscan', 'wijk', 'agenda', 'spreiding', 'import', 'updates', 'matching'] as const;
 export type Page = (typeof PAGES)[number];
 
 export type AppState = {
@@ -79,7 +79,7 @@ function number(value: string | null, min: number, max: number): number | null {
 const match = (value: string | null, pattern: RegExp) => (value !== null && pattern.test(value) ? value : null);
 
 /** The query parameter that carries `area` on each page that has one. */
-const AREA_PARAM: Partial<Record<Page, string>> = { wijk: 'wijk', agenda: 'area', spreiding: 'gemeente' };
+const AREA_PARAM: Partial<Record<Page, string>> = { wijk: 'wijk', agenda: 'area', spreiding: 'gemeente', updates: 'area' };
 
 /** Reads the state from a URL; anything unknown or malformed is left at its default. */
 export function readState(search: string): AppState {
@@ -130,6 +130,7 @@ export function readState(search: string): AppState {
     area: page === 'wijk' ? match(params.get('wijk'), /^WK\d{6}$/)
       : page === 'agenda' ? match(params.get('area'), /^(GM\d{4}|WK\d{6}|BU\d{8})$/)
       : page === 'spreiding' ? match(params.get('gemeente'), /^GM\d{4}$/)
+      : page === 'updates' ? match(params.get('area'), /^(GM\d{4}|WK\d{4}[0-9A-Z]{2}|BU\d{4}[0-9A-Z]{4})$/)
       : null,
   };
 }

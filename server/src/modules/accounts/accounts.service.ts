@@ -9,6 +9,10 @@ import { deleteAssetsByOwner, findAssetsByOwner } from '../assets/assets.reposit
 import { managedRecordToAsset } from '../assets/assets.service.ts';
 import { forgetActor, recordAudit } from '../audit/audit.repository.ts';
 import { anonymiseReportsBy, contactRequestsOf, listVersions, reportsBy } from '../contributions/contributions.repository.ts';
+import { personalData as updatesPersonalData } from '../updates/updates.service.ts';
+import { forgetContactsPublishedBy } from '../updates/updates.repository.ts';
+import { personalData as matchingPersonalData } from '../matching/matching.service.ts';
+import { forgetMessagesBy as forgetMatchMessagesBy } from '../matching/matching.repository.ts';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './password.ts';
 import * as repository from './accounts.repository.ts';
 
@@ -194,6 +198,10 @@ export async function exportPersonalData(db: Kysely<DB>, viewer: Viewer) {
     })),
     consents: await repository.consentsOf(db, viewer.id),
     sessions: await repository.sessionsOf(db, viewer.id),
+    // The areas they follow, their last digest, the announcements they wrote (buurt updates).
+    ...(await updatesPersonalData(db, viewer.id)),
+    // The matches they take part in or proposed, as they see them, and the consents they gave.
+    ...(await matchingPersonalData(db, viewer)),
     auditLog: audit,
   };
 }
@@ -216,6 +224,8 @@ export async function deleteAccount(db: Kysely<DB>, viewer: Viewer, password: st
       throw new AppError('CONFLICT', 409, 'You are the last admin; grant admin to someone else before deleting your account');
     }
     await deleteAssetsByOwner(trx, viewer.id);
+    await forgetContactsPublishedBy(trx, viewer.id);
+    await forgetMatchMessagesBy(trx, viewer.id);
     await anonymiseReportsBy(trx, viewer.id);
     await forgetActor(trx, viewer.id);
     await repository.deleteUser(trx, viewer.id);

@@ -48,6 +48,9 @@ export type AssetRecord = {
   gemeente_name: string | null;
   owner_id: string | null;
   share_contact_with_professionals: boolean;
+  skills: string[];
+  availability: unknown;
+  needs_inclusion: string[];
 };
 
 /** An entry as its author and moderators see it: with its exact place and moderation state. */
@@ -105,6 +108,9 @@ function selectAsset(db: Db) {
     areaName(eb, eb.ref('assets.gemeente_code')).as('gemeente_name'),
     'assets.owner_id',
     'assets.share_contact_with_professionals',
+    'assets.skills',
+    'assets.availability',
+    'assets.needs_inclusion',
   ]);
 }
 

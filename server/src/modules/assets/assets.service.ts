@@ -70,6 +70,7 @@ export function assetRecordToAsset(record: AssetRecord, viewer: Viewer | null = 
     reachableThroughKwartier: record.owner_id !== null,
     createdAt: record.created_at.toISOString(),
     updatedAt: record.updated_at.toISOString(),
+    ...(record.skills.length > 0 ? { skills: record.skills as NonNullable<Asset['skills']> } : {}),
   };
 }
 
@@ -85,6 +86,9 @@ export function managedRecordToAsset(record: ManagedAssetRecord): ManagedAsset {
     shareContactWithProfessionals: record.share_contact_with_professionals,
     moderationMessage: record.moderation_message,
     openReports: record.open_reports,
+    // Private to the author and moderators; sent only when set, so older entries read as before.
+    ...((record.availability as unknown[]).length > 0 ? { availability: record.availability as NonNullable<ManagedAsset['availability']> } : {}),
+    ...(record.needs_inclusion.length > 0 ? { needsInclusion: record.needs_inclusion as NonNullable<ManagedAsset['needsInclusion']> } : {}),
   };
 }
 
@@ -124,6 +128,10 @@ export function assetFieldsToRow(
     source: meta.provenance.source,
     source_id: meta.provenance.sourceId ?? null,
     is_sample: meta.provenance.isSample,
+    // Only when given, so that a re-import leaves what a person set in Kwartier alone.
+    ...(input.skills !== undefined ? { skills: textArray(input.skills) } : {}),
+    ...(input.availability !== undefined ? { availability: jsonb(input.availability) } : {}),
+    ...(input.needsInclusion !== undefined ? { needs_inclusion: textArray(input.needsInclusion) } : {}),
   } as NewAssetRow;
 }
 
@@ -146,6 +154,9 @@ export function assetUpdateToRow(patch: AssetUpdate): AssetRowUpdate {
   if (patch.location !== undefined) row.geom = pointFromLonLat(...patch.location.coordinates);
   if (patch.precision !== undefined) row.precision = patch.precision;
   if (patch.shareContactWithProfessionals !== undefined) row.share_contact_with_professionals = patch.shareContactWithProfessionals;
+  if (patch.skills !== undefined) row.skills = textArray(patch.skills);
+  if (patch.availability !== undefined) row.availability = jsonb(patch.availability);
+  if (patch.needsInclusion !== undefined) row.needs_inclusion = textArray(patch.needsInclusion);
   return row as AssetRowUpdate;
 }
 

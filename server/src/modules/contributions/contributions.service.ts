@@ -66,6 +66,10 @@ function editableFields(record: ManagedAssetRecord): Record<string, unknown> {
     precision: managed.precision,
     address: managed.address,
     shareContactWithProfessionals: managed.shareContactWithProfessionals,
+    // Matching's fields: absent on entries that never had them, compared as empty.
+    skills: managed.skills ?? [],
+    availability: managed.availability ?? [],
+    needsInclusion: managed.needsInclusion ?? [],
   };
 }
 

@@ -50,6 +50,7 @@ function flatRecord(asset: Asset | ManagedAsset, whole: boolean): ExportRecord {
     targetGroups: asset.targetGroups,
     languages: asset.languages,
     characteristics: asset.characteristics,
+    skills: asset.skills,
     schedule: asset.schedule,
     asks: asset.asks,
     offers: asset.offers,
@@ -64,7 +65,14 @@ function flatRecord(asset: Asset | ManagedAsset, whole: boolean): ExportRecord {
     'contact.email': asset.contact.email,
     'contact.website': asset.contact.website,
     'contact.contactPerson': asset.contact.contactPerson,
-    ...(whole ? { shareContactWithProfessionals: (asset as ManagedAsset).shareContactWithProfessionals } : {}),
+    // Private to the author and moderators: only in a moderator's export.
+    ...(whole
+      ? {
+          shareContactWithProfessionals: (asset as ManagedAsset).shareContactWithProfessionals,
+          availability: (asset as ManagedAsset).availability,
+          needsInclusion: (asset as ManagedAsset).needsInclusion,
+        }
+      : {}),
     buurt: asset.buurt?.code,
     wijk: asset.wijk?.code,
     gemeente: asset.gemeente?.code,

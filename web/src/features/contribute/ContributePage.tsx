@@ -23,6 +23,7 @@ import { PlaceSearch } from '../search/PlaceSearch.tsx';
 import { KindSwatch } from '../search/Filters.tsx';
 import { ScheduleEditor } from './ScheduleEditor.tsx';
 import { PrivacyPreview } from './PrivacyPreview.tsx';
+import { TalentMatchFields } from '../matching/TalentFields.tsx';
 import { EMPTY_DRAFT, addressFromLabel, changesOf, draftOf, fieldsOf, submissionOf, type AssetDraft, type Point } from './assetForm.ts';
 
 /** Residents' own kinds first: what they most often add. */
@@ -369,6 +370,9 @@ export function ContributePage({ editId, place, onPlace, onFlyTo, onSignIn, onMi
           {checkboxes('characteristics', t.characteristic, CHARACTERISTICS)}
           {exchanges('offers', t.contribute.offers)}
           {exchanges('asks', t.contribute.asks)}
+          {isTalent ? (
+            <TalentMatchFields skills={draft.skills} availability={draft.availability} onSkills={(skills) => set('skills', skills)} onAvailability={(availability) => set('availability', availability)} />
+          ) : null}
 
           <fieldset className="contact">
             <legend>{t.detailContact}</legend>

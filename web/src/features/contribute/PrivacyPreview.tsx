@@ -1,4 +1,4 @@
-import { ASSET_KINDS, CATEGORIES, type Address, type Contact } from '@kwartier/shared';
+import { ASSET_KINDS, CATEGORIES, SKILLS, type Address, type Contact } from '@kwartier/shared';
 import { useI18n } from '../../i18n/I18nContext.tsx';
 import { ScheduleText } from '../../components/ScheduleText.tsx';
 import { type AssetDraft, addressOf, contactOf } from './assetForm.ts';
@@ -44,6 +44,7 @@ export function PrivacyPreview({ draft, hasPlace }: { draft: AssetDraft; hasPlac
             {addressText(shownAddress) ? <li>{t.contribute.addressShown(addressText(shownAddress))}</li> : null}
             {contactLine(shownContact, Object.keys(shownContact) as Array<keyof Contact>).map((line) => <li key={line}>{line}</li>)}
             <li>{t.contribute.scheduleAndTags}</li>
+            {kind === 'talent' && draft.skills.length > 0 ? <li>{t.matching.previewSkills(draft.skills.map((code) => label(SKILLS.find((s) => s.code === code)!.label)).join(', '))}</li> : null}
           </ul>
           {draft.schedule.meetings.length + draft.schedule.openingHours.length > 0 || draft.schedule.alwaysOpen || draft.schedule.note.trim() ? (
             <div className="schedule-preview"><ScheduleText schedule={{ ...draft.schedule, meetings: draft.schedule.meetings.map(({ anchorDate: _a, ...m }) => ({ ...m, weeksOfMonth: m.weeksOfMonth as Array<1 | 2 | 3 | 4 | 5 | -1> })) }} /></div>
@@ -65,6 +66,7 @@ export function PrivacyPreview({ draft, hasPlace }: { draft: AssetDraft; hasPlac
             {!exact ? <li>{t.contribute.exactPlace}</li> : null}
             {hiddenAddress.length > 0 ? <li>{t.contribute.addressParts(hiddenAddress.map((key) => t.contribute.addressFields[key]).join(', '))}</li> : null}
             {contactLine(contact, privateContact).map((line) => <li key={line}>{line}</li>)}
+            {kind === 'talent' && draft.availability.length > 0 ? <li>{t.matching.previewAvailability}</li> : null}
             <li>{t.contribute.accountDetails}</li>
           </ul>
         </div>

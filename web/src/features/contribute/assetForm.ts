@@ -1,6 +1,7 @@
 import {
   type Address,
   type AssetKind,
+  type Availability,
   type AssetUpdate,
   type Contact,
   type Exchange,
@@ -33,6 +34,9 @@ export type AssetDraft = {
   precision: LocationPrecision;
   address: { street: string; houseNumber: string; postcode: string; city: string };
   shareContactWithProfessionals: boolean;
+  /** A talent's skills and availability, for matching. */
+  skills: string[];
+  availability: Availability;
 };
 
 export type Point = { lon: number; lat: number };
@@ -54,6 +58,8 @@ export const EMPTY_DRAFT: AssetDraft = {
   precision: 'exact',
   address: { street: '', houseNumber: '', postcode: '', city: '' },
   shareContactWithProfessionals: false,
+  skills: [],
+  availability: [],
 };
 
 /** An entry as stored, back into the form: for editing. */
@@ -82,6 +88,8 @@ export function draftOf(asset: ManagedAsset): AssetDraft {
     precision: asset.precision,
     address: { street: address.street ?? '', houseNumber: address.houseNumber ?? '', postcode: address.postcode ?? '', city: address.city ?? '' },
     shareContactWithProfessionals: asset.shareContactWithProfessionals,
+    skills: asset.skills ?? [],
+    availability: asset.availability ?? [],
   };
 }
 
@@ -132,6 +140,7 @@ export function fieldsOf(draft: AssetDraft, location: Point | null): Record<stri
     precision: draft.precision,
     address: addressOf(draft),
     shareContactWithProfessionals: draft.shareContactWithProfessionals,
+    ...(draft.kind === 'talent' ? { skills: draft.skills, availability: draft.availability } : {}),
   };
 }
 

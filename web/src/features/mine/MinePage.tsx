@@ -7,6 +7,7 @@ import { useI18n } from '../../i18n/I18nContext.tsx';
 import { useSession } from '../../state/session.tsx';
 import { ErrorSummary, generalMessage } from '../../components/forms.tsx';
 import { VersionHistory } from '../../components/VersionHistory.tsx';
+import { WhatFitsMe } from '../matching/WhatFitsMe.tsx';
 
 type Props = {
   onEdit: (id: string) => void;
@@ -40,6 +41,7 @@ export function MinePage({ onEdit, onShowPlace, onContribute, onSignIn, onDelete
       ) : (
         <>
           <MyEntries onEdit={onEdit} onShowPlace={onShowPlace} onContribute={onContribute} />
+          <WhatFitsMe />
           <ContactRequests />
           <MyData onDeleted={onDeleted} />
         </>

@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import type { Buurtscan } from '@kwartier/shared';
+import { type Buurtscan, INDICATORS } from '@kwartier/shared';
 import { dirtyGemeenten } from '../../server/src/modules/buurtscan/reach.repository.ts';
+import { areaCounts, areaCountsLive } from '../../server/src/modules/buurtscan/buurtscan.repository.ts';
 import { refreshReach } from '../../server/src/modules/buurtscan/reach.service.ts';
 import { seedDemoData } from '../../seeds/demo.ts';
 import { buildTestApp, clearAssets, ensureDemoAreas, testDatabase } from '../helpers/app.ts';
@@ -73,5 +74,39 @@ describe('kept reach', () => {
     const empty = await scan('GM0307');
     expect(empty.areas.every((area) => (area.values['reach_1000.meeting_place'] ?? 0) === 0)).toBe(true);
     await seedDemoData(db, { info: () => {} });
+  });
+});
+
+describe('kept counts', () => {
+  const measures = INDICATORS.filter((indicator) => indicator.measure.type !== 'reach').map((indicator) => indicator.measure as never);
+  async function sameAsCounted() {
+    const { db } = await testDatabase();
+    for (const level of ['buurt', 'wijk', 'gemeente'] as const) {
+      const scope = { level, year: 2015 };
+      expect(await areaCounts(db, scope, measures)).toEqual(await areaCountsLive(db, scope, measures));
+    }
+  }
+
+  it('equal counting the assets, after every kind of change', async () => {
+    await sameAsCounted();
+    const moderator = await testModerator(app);
+    // New, changed in its tags and its place, archived, deleted, emptied at once.
+    const group = await createAsset(app, { name: 'Telgroep', location: { type: 'Point', coordinates: [4.4897, 52.1443] } });
+    await sameAsCounted();
+    const patched = await moderator.inject({
+      method: 'PATCH', url: `/api/assets/${group.id}`,
+      payload: { socialCapital: ['bridging', 'linking'], inclusionFeatures: ['wheelchair_access'], location: { type: 'Point', coordinates: [5.3872, 52.1552] } },
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+    await sameAsCounted();
+    expect((await moderator.inject({ method: 'POST', url: `/api/moderation/assets/${group.id}/archive`, payload: { message: 'Weg' } })).statusCode).toBe(200);
+    await sameAsCounted();
+    const { db } = await testDatabase();
+    await db.deleteFrom('assets').where('source', '=', 'duo-scholen-vo-2016').execute();
+    await sameAsCounted();
+    await sql`TRUNCATE assets CASCADE`.execute(db);
+    await sameAsCounted();
+    await seedDemoData(db, { info: () => {} });
+    await sameAsCounted();
   });
 });

@@ -314,6 +314,13 @@ export interface ReachDirtyTable {
   version: Generated<string>;
 }
 
+export interface AreaAssetCountsTable {
+  area_code: string;
+  dimension: string;
+  value: string;
+  count: ColumnType<string, string | number, string | number>;
+}
+
 export interface DB {
   matches: MatchesTable;
   match_versions: MatchVersionsTable;
@@ -338,6 +345,7 @@ export interface DB {
   import_runs: ImportRunsTable;
   reach_cache: ReachCacheTable;
   reach_dirty: ReachDirtyTable;
+  area_asset_counts: AreaAssetCountsTable;
   announcements: AnnouncementsTable;
   area_follows: AreaFollowsTable;
   digest_state: DigestStateTable;

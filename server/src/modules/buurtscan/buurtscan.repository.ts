@@ -45,19 +45,65 @@ export type AreaCountsRow = {
   values: Array<number | null>;
 };
 
+/** Each measure's value from its count and the area's: per 1,000 inhabitants, or a share of all. */
+function measureValue(measure: CountMeasure, count: RawBuilder<unknown>, all: RawBuilder<unknown>) {
+  return measure.type === 'per1000'
+    ? sql`(${count} * 1000.0 / NULLIF(a.inhabitants, 0))::float8`
+    : sql`(${count}::float8 / NULLIF(${all}, 0))::float8`;
+}
+
+function toCountsRows(rows: Array<Record<string, unknown>>, measures: CountMeasure[]): AreaCountsRow[] {
+  return rows.map((row) => ({
+    code: row.code as string,
+    name: row.name as string,
+    level: row.level as AreaLevel,
+    gemeente_code: row.gemeente_code as string,
+    inhabitants: row.inhabitants === null ? null : Number(row.inhabitants),
+    assets: Number(row.assets),
+    values: measures.map((_, i) => (row[`v${i}`] === null ? null : Number(row[`v${i}`]))),
+  }));
+}
+
+/** The kept count that answers a selection of one condition; undefined for anything else. */
+function keptCount(select: AssetSelection): RawBuilder<unknown> | undefined {
+  const conditions = Object.entries(select).filter(([, value]) => value !== undefined);
+  if (conditions.length === 0) return sql`coalesce(sum(c.count) FILTER (WHERE c.dimension = 'all'), 0)`;
+  if (conditions.length > 1) return undefined;
+  const [key, value] = conditions[0]!;
+  const dimension = { kinds: 'kind', categories: 'category', socialCapital: 'social_capital', targetGroup: 'target_group', inclusion: 'inclusion' }[key];
+  if (!dimension) return undefined;
+  const values = Array.isArray(value) ? value : [value];
+  return sql`coalesce(sum(c.count) FILTER (WHERE c.dimension = ${dimension} AND c.value = ANY(${sql.val(values)}::text[])), 0)`;
+}
+
 /**
  * Per area of the scope: its asset count and each measure's value. "per1000" is the count
  * times 1,000 over the inhabitants; "share" the count over all of the area's assets (null
- * where the area has no assets, or no known inhabitants).
+ * where the area has no assets, or no known inhabitants). Read from the counts the database
+ * keeps (migration 20261130170000_area_counts.ts); a selection of more than one condition,
+ * which no indicator has today, is counted from the assets themselves.
  */
 export async function areaCounts(db: Db, scope: AreaScope, measures: CountMeasure[]): Promise<AreaCountsRow[]> {
+  const counts = measures.map((measure) => keptCount(measure.select));
+  if (counts.some((count) => count === undefined)) return areaCountsLive(db, scope, measures);
+  const all = keptCount({})!;
+  const values = measures.map((measure, i) => sql`${measureValue(measure, counts[i]!, all)} AS ${sql.ref(`v${i}`)}`);
+  const result = await sql<Record<string, unknown>>`
+    SELECT a.code, a.name, a.level, a.gemeente_code, a.inhabitants, ${all}::int AS assets
+           ${values.length > 0 ? sql`, ${sql.join(values)}` : sql``}
+      FROM areas a
+      LEFT JOIN area_asset_counts c ON c.area_code = a.code
+     WHERE ${inScope(scope, 'a')}
+     GROUP BY a.code, a.name, a.level, a.gemeente_code, a.inhabitants
+     ORDER BY a.code`.execute(db);
+  return toCountsRows(result.rows, measures);
+}
+
+/** The same, counted from the assets themselves: the kept counts' reference. */
+export async function areaCountsLive(db: Db, scope: AreaScope, measures: CountMeasure[]): Promise<AreaCountsRow[]> {
   const values = measures.map((measure, i) => {
     const count = sql`count(s.id) FILTER (WHERE ${selectionCondition(measure.select)})`;
-    const value =
-      measure.type === 'per1000'
-        ? sql`(${count} * 1000.0 / NULLIF(a.inhabitants, 0))::float8`
-        : sql`(${count}::float8 / NULLIF(count(s.id), 0))::float8`;
-    return sql`${value} AS ${sql.ref(`v${i}`)}`;
+    return sql`${measureValue(measure, count, sql`count(s.id)`)} AS ${sql.ref(`v${i}`)}`;
   });
   const result = await sql<Record<string, unknown>>`
     SELECT a.code, a.name, a.level, a.gemeente_code, a.inhabitants, count(s.id)::int AS assets
@@ -67,15 +113,7 @@ export async function areaCounts(db: Db, scope: AreaScope, measures: CountMeasur
      WHERE ${inScope(scope, 'a')}
      GROUP BY a.code, a.name, a.level, a.gemeente_code, a.inhabitants
      ORDER BY a.code`.execute(db);
-  return result.rows.map((row) => ({
-    code: row.code as string,
-    name: row.name as string,
-    level: row.level as AreaLevel,
-    gemeente_code: row.gemeente_code as string,
-    inhabitants: row.inhabitants === null ? null : Number(row.inhabitants),
-    assets: Number(row.assets),
-    values: measures.map((_, i) => (row[`v${i}`] === null ? null : Number(row[`v${i}`]))),
-  }));
+  return toCountsRows(result.rows, measures);
 }
 
 /**

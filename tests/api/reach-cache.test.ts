@@ -51,9 +51,17 @@ describe('kept reach', () => {
     await refreshReach(db);
     const before = await scan('GM0546');
     // A new group in the south of Leiden: near no other gemeente of the demo.
+    const computedAt = async (target: string) =>
+      (await sql<{ at: string }>`SELECT max(c.computed_at)::text AS at FROM reach_cache c JOIN areas a ON a.code = c.unit_code
+                                  WHERE a.gemeente_code = 'GM0546' AND c.target = ${target}`.execute(db)).rows[0]!.at;
+    const meetingBefore = await computedAt('meeting_place');
+    const peerBefore = await computedAt('peer_support');
     const group = await createAsset(app, { name: 'Nieuwe lotgenotengroep', location: { type: 'Point', coordinates: [4.4897, 52.1443] } });
     expect(await dirty()).toEqual(['GM0546']);
     const after = await scan('GM0546');
+    // Only the reach a peer-support group can move was computed again.
+    expect(await computedAt('peer_support')).not.toBe(peerBefore);
+    expect(await computedAt('meeting_place')).toBe(meetingBefore);
     const buurt = group.buurt!.code;
     const reachOf = (result: Buurtscan) => result.areas.find((area) => area.code === buurt)!.values['reach_500.peer_support']!;
     expect(reachOf(after)).toBeGreaterThan(reachOf(before));

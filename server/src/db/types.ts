@@ -312,6 +312,8 @@ export interface ReachCacheTable {
 export interface ReachDirtyTable {
   gemeente_code: string;
   version: Generated<string>;
+  /** What changed near the gemeente: "kind/category" pairs, or "*" for anything. */
+  touched: Generated<string[]>;
 }
 
 export interface AreaAssetCountsTable {

@@ -101,15 +101,16 @@ export async function reachFromCache(db: Db, scope: AreaScope, target: string, m
 
 // Keeping the cache -------------------------------------------------------------------------
 
-export type DirtyGemeente = { gemeente: string; version: string };
+/** A gemeente to compute again, with what changed near it: "kind/category" pairs, or "*" for anything. */
+export type DirtyGemeente = { gemeente: string; version: string; touched: string[] };
 
 /** Gemeenten whose reach must be computed again (all, or those named). */
 export async function dirtyGemeenten(db: Db, only?: readonly string[]): Promise<DirtyGemeente[]> {
-  const rows = await sql<{ gemeente_code: string; version: string }>`
-    SELECT gemeente_code, version::text AS version FROM reach_dirty
+  const rows = await sql<{ gemeente_code: string; version: string; touched: string[] }>`
+    SELECT gemeente_code, version::text AS version, touched FROM reach_dirty
      ${only ? sql`WHERE gemeente_code = ANY(${sql.val([...only])}::text[])` : sql``}
      ORDER BY gemeente_code`.execute(db);
-  return rows.rows.map((row) => ({ gemeente: row.gemeente_code, version: row.version }));
+  return rows.rows.map((row) => ({ gemeente: row.gemeente_code, version: row.version, touched: row.touched }));
 }
 
 /** The gemeenten that have areas of a scope (every gemeente, for a national scan). */

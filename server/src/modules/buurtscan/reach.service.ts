@@ -16,15 +16,31 @@ const BATCH = 20;
 
 export type RefreshProgress = (done: number, total: number) => void;
 
-/** Computes reach again for the dirty gemeenten (all, or those named); returns how many. */
+type ReachTarget = (typeof REACH_TARGETS)[number];
+
+/** Whether a change of these kinds and categories ("kind/category", or "*") can move a target's reach. */
+export function touches(target: ReachTarget, touched: readonly string[]): boolean {
+  const select: { kinds?: readonly string[]; categories?: readonly string[] } = target.select;
+  return touched.some((entry) => {
+    if (entry === '*') return true;
+    const [kind, category] = entry.split('/');
+    return (select.kinds?.includes(kind!) ?? false) || (select.categories?.includes(category!) ?? false);
+  });
+}
+
+/**
+ * Computes reach again for the dirty gemeenten (all, or those named), for the targets that
+ * what changed near each of them can move; returns how many gemeenten.
+ */
 export async function refreshReach(db: Kysely<DB>, options: { gemeenten?: readonly string[]; onProgress?: RefreshProgress } = {}): Promise<number> {
   const dirty = await repository.dirtyGemeenten(db, options.gemeenten);
   for (let start = 0; start < dirty.length; start += BATCH) {
     const batch = dirty.slice(start, start + BATCH);
-    const codes = batch.map((entry) => entry.gemeente);
     const rows: Array<{ unit: string; year: number; target: string; meters: number; covered: number }> = [];
-    for (const year of await repository.yearsOf(db, codes)) {
-      for (const target of REACH_TARGETS) {
+    for (const target of REACH_TARGETS) {
+      const codes = batch.filter((entry) => touches(target, entry.touched)).map((entry) => entry.gemeente);
+      if (codes.length === 0) continue;
+      for (const year of await repository.yearsOf(db, codes)) {
         for (const meters of REACH_DISTANCES) {
           for (const { unit, covered } of await repository.unitCoverage(db, { year, gemeenten: codes }, target.select, meters)) {
             rows.push({ unit, year, target: target.code, meters, covered });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../seeds/generate.ts';
 import { type CountSum, HELD_BACK, type PublishedCount, SMALL, suppressCounts, suppressSmallCounts } from '@kwartier/shared';
 
 describe('small counts of people, as the public sees them', () => {
@@ -44,7 +45,7 @@ describe('small counts of people, as the public sees them', () => {
   });
 
   it('never let the published figures of a gemeente, its wijken and buurten give a small count away (brute force)', () => {
-    const random = mulberry32(20261130);
+    const random = seededRandom(20261130);
     let checked = 0;
     for (let round = 0; round < 300; round += 1) {
       const { counts, sums } = randomGemeente(random);
@@ -131,15 +132,4 @@ function nothingDisclosed(counts: Map<string, number>, sums: CountSum[], publish
   };
   visit(0);
   return [...possible.values()].every((seen) => seen.size >= 2);
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -6,8 +6,7 @@ import area from '@turf/area';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import { point } from '@turf/helpers';
 import { AssetImportSchema, type Asset, type Buurtscan, INDICATORS, POPULATION_MODEL } from '@kwartier/shared';
-import { buildTestApp, clearAssets, ensureDemoAreas, testDatabase } from '../helpers/app.ts';
-import { seedDemoData } from '../../seeds/demo.ts';
+import { buildTestApp, resetToDemoData, testDatabase } from '../helpers/app.ts';
 import { PROJECT_ROOT } from '../../server/src/lib/paths.ts';
 import { upsertArea } from '../../server/src/modules/areas/areas.repository.ts';
 import { insertAsset } from '../../server/src/modules/assets/assets.repository.ts';
@@ -26,10 +25,7 @@ const GEMEENTEN = [
 
 let app: FastifyInstance;
 beforeAll(async () => {
-  await ensureDemoAreas();
-  await clearAssets();
-  const { db } = await testDatabase();
-  await seedDemoData(db, { info: () => {} });
+  await resetToDemoData();
   app = await buildTestApp();
 });
 afterAll(() => app.close());

@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { parse } from 'csv-parse/sync';
 import { type Asset, EXPORT_COLUMNS } from '@kwartier/shared';
-import { seedDemoData } from '../../seeds/demo.ts';
-import { buildTestApp, clearAssets, ensureDemoAreas, testDatabase } from '../helpers/app.ts';
+import { buildTestApp, clearAssets, resetToDemoData } from '../helpers/app.ts';
 import { type Agent, signedIn } from '../helpers/auth.ts';
 import { createAsset } from '../helpers/fixtures.ts';
 
@@ -17,10 +16,7 @@ let resident: Agent;
 let talent: Asset;
 let shared: Asset;
 beforeAll(async () => {
-  await ensureDemoAreas();
-  await clearAssets();
-  const { db } = await testDatabase();
-  await seedDemoData(db, { info: () => {} });
+  await resetToDemoData();
   app = await buildTestApp();
   moderator = await signedIn(app, ['moderator']);
   professional = await signedIn(app, ['professional']);

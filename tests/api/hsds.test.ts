@@ -23,9 +23,8 @@ import {
   SOCIAL_CAPITAL_TYPES,
   TARGET_GROUPS,
 } from '@kwartier/shared';
-import { buildTestApp, clearAssets, ensureDemoAreas, testDatabase } from '../helpers/app.ts';
+import { buildTestApp, resetToDemoData, testDatabase } from '../helpers/app.ts';
 import { badFields, createAsset } from '../helpers/fixtures.ts';
-import { seedDemoData } from '../../seeds/demo.ts';
 import { PROJECT_ROOT } from '../../server/src/lib/paths.ts';
 import { hsdsDataset } from '../../server/src/modules/interop/hsds.service.ts';
 
@@ -131,10 +130,7 @@ let facility: Asset;
 let publishedTotal: number;
 
 beforeAll(async () => {
-  await ensureDemoAreas();
-  await clearAssets();
-  const { db } = await testDatabase();
-  await seedDemoData(db, { info: () => {} });
+  await resetToDemoData();
   app = await buildTestApp();
   talent = await createAsset(app, {
     kind: 'talent', category: 'klussen', name: 'Klussen met Jan', precision: 'street',

@@ -8,17 +8,13 @@ import type { ImportMappingInput, ImportReport } from '@kwartier/shared';
 import { PROJECT_ROOT } from '../../server/src/lib/paths.ts';
 import { rdNewToWgs84 } from '../../server/src/lib/rd-new.ts';
 import { failInterruptedRuns, startImport } from '../../server/src/modules/interop/import.service.ts';
-import { seedDemoData } from '../../seeds/demo.ts';
-import { TEST_DATABASE_URL, backendUnderTest, buildTestApp, clearAssets, ensureDemoAreas, testDatabase } from '../helpers/app.ts';
+import { backendUnderTest, buildTestApp, resetToDemoData, TEST_DATABASE_URL, testDatabase } from '../helpers/app.ts';
 import { type Agent, signedIn } from '../helpers/auth.ts';
 
 let app: FastifyInstance;
 let moderator: Agent;
 beforeAll(async () => {
-  await ensureDemoAreas();
-  await clearAssets();
-  const { db } = await testDatabase();
-  await seedDemoData(db, { info: () => {} });
+  await resetToDemoData();
   app = await buildTestApp();
   moderator = await signedIn(app, ['moderator']);
 });

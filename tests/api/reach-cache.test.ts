@@ -6,7 +6,7 @@ import { dirtyGemeenten } from '../../server/src/modules/buurtscan/reach.reposit
 import { areaCounts, areaCountsLive } from '../../server/src/modules/buurtscan/buurtscan.repository.ts';
 import { refreshReach } from '../../server/src/modules/buurtscan/reach.service.ts';
 import { seedDemoData } from '../../seeds/demo.ts';
-import { buildTestApp, clearAssets, ensureDemoAreas, testDatabase } from '../helpers/app.ts';
+import { buildTestApp, resetToDemoData, testDatabase } from '../helpers/app.ts';
 import { createAsset, testModerator } from '../helpers/fixtures.ts';
 
 /**
@@ -15,10 +15,7 @@ import { createAsset, testModerator } from '../helpers/fixtures.ts';
  */
 let app: FastifyInstance;
 beforeAll(async () => {
-  await ensureDemoAreas();
-  await clearAssets();
-  const { db } = await testDatabase();
-  await seedDemoData(db, { info: () => {} });
+  await resetToDemoData();
   app = await buildTestApp();
 });
 afterAll(() => app.close());

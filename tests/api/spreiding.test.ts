@@ -1,17 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { DEFAULT_WEIGHTS, DRAAGLAST_PARTS, type Scores } from '@kwartier/shared';
-import { buildTestApp, clearAssets, ensureDemoAreas, testDatabase } from '../helpers/app.ts';
+import { buildTestApp, resetToDemoData, testDatabase } from '../helpers/app.ts';
 import { type Agent, signedIn } from '../helpers/auth.ts';
-import { seedDemoData } from '../../seeds/demo.ts';
 
 let app: FastifyInstance;
 let analyst: Agent;
 beforeAll(async () => {
-  await ensureDemoAreas();
-  await clearAssets();
-  const { db } = await testDatabase();
-  await seedDemoData(db, { info: () => {} });
+  const { db } = await resetToDemoData();
   // Figures other tests entered (the authorisation matrix) would muddle this test's history.
   await db.deleteFrom('area_context').execute();
   await db.deleteFrom('area_context_history').execute();

@@ -4,7 +4,7 @@ import { buildApp } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
 import { type Database, openDatabase } from '../../server/src/plugins/db.ts';
 import { countAreas, rederiveAssetAreas, upsertArea } from '../../server/src/modules/areas/areas.repository.ts';
-import { demoAreas } from '../../seeds/demo.ts';
+import { demoAreas, seedDemoData } from '../../seeds/demo.ts';
 
 /** Which database this run tests: PostgreSQL when TEST_DATABASE_URL is set, else PGlite. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
@@ -41,6 +41,18 @@ export async function ensureDemoAreas(): Promise<void> {
     for (const area of areas) await upsertArea(trx, area);
     await rederiveAssetAreas(trx);
   });
+}
+
+/**
+ * The demo as `npm start` loads it, and nothing else: the CBS areas, then every asset other
+ * test files left behind removed and the demo's schools and samples loaded again.
+ */
+export async function resetToDemoData(): Promise<Database> {
+  await ensureDemoAreas();
+  await clearAssets();
+  const database = await testDatabase();
+  await seedDemoData(database.db, { info: () => {} });
+  return database;
 }
 
 /** Every test starts from no assets. */

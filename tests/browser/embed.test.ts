@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { BrowserContext, Frame, Page } from 'playwright-core';
 import type { AssetPage } from '@kwartier/shared';
-import { chromiumInstalled, demoServerAndBrowser } from '../helpers/browser.ts';
+import { chromiumInstalled, demoServerAndBrowser, mapColours } from '../helpers/browser.ts';
 
 /**
  * The embeddable map as a library's website shows it: a page on another site (origin B,
@@ -73,20 +73,6 @@ async function embedIn(src: string, width: number, height: number, options: { ac
   return { page, frame };
 }
 
-/** How many distinct colours the map's canvas shows: a blank map has one or two. */
-async function canvasColours(page: Page, frame: Frame): Promise<number> {
-  const png = await frame.locator('[data-testid="map"] canvas').screenshot();
-  return page.evaluate(async (bytes) => {
-    const bitmap = await createImageBitmap(new Blob([new Uint8Array(bytes)], { type: 'image/png' }));
-    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-    const ctx = canvas.getContext('2d')!;
-    ctx.drawImage(bitmap, 0, 0);
-    const data = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
-    const colours = new Set<number>();
-    for (let i = 0; i < data.length; i += 4 * 7) colours.add((data[i]! >> 4 << 8) | (data[i + 1]! >> 4 << 4) | (data[i + 2]! >> 4));
-    return colours.size;
-  }, [...png]);
-}
 
 async function shot(page: Page, name: string, selector = 'iframe'): Promise<void> {
   if (SHOTS) await page.locator(selector).first().screenshot({ path: `${SHOTS}/embed-${name}.png` });
@@ -102,7 +88,7 @@ async function apiNames(query: string): Promise<{ names: string[]; total: number
 describe.runIf(browserInstalled)('the embeddable map on another site', () => {
   it('draws the map in the frame, and lists only what the preset filters find', async () => {
     const { page, frame } = await embedIn(`/embed?${PRESET}&lang=nl`, 900, 520);
-    expect(await canvasColours(page, frame)).toBeGreaterThan(8);
+    expect(await mapColours(page, frame)).toBeGreaterThan(8);
     const api = await apiNames(PRESET);
     expect(api.total).toBeGreaterThan(0);
     // The preset narrows the list: without it there are more.
@@ -165,7 +151,7 @@ describe.runIf(browserInstalled)('the embeddable map on another site', () => {
       expect(list.y).toBeGreaterThanOrEqual(map.y + map.height - 1);
       expect(Math.abs(list.x - map.x)).toBeLessThan(2);
       expect(map.height).toBeGreaterThan(150);
-      expect(await canvasColours(page, frame)).toBeGreaterThan(4);
+      expect(await mapColours(page, frame)).toBeGreaterThan(4);
       expect(await frame.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
       expect(await names(frame)).toEqual((await apiNames(PRESET)).names);
       await shot(page, `narrow-${lang}`, 'body');

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { AssetPage, Placements, Role } from '@kwartier/shared';
-import { chromiumInstalled, demoServerAndBrowser } from '../helpers/browser.ts';
+import { browserAs, chromiumInstalled, demoServerAndBrowser } from '../helpers/browser.ts';
 import { type Agent, signedIn } from '../helpers/auth.ts';
 
 /**
@@ -43,12 +43,6 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function as(roles: Role[] | null): Promise<{ page: Page; agent: Agent | null }> {
-  await browser.clearCookies();
-  const agent = roles ? await signedIn(app, roles) : null;
-  if (agent) await browser.addCookies([{ name: 'kw_session', value: agent.cookie, url: base }]);
-  return { page: await browser.newPage(), agent };
-}
 
 async function shot(page: Page, name: string, selector?: string): Promise<void> {
   if (!SHOTS) return;
@@ -209,3 +203,6 @@ describe.runIf(browserInstalled)('the import screen', () => {
     expect(found.items.map((item) => item.name).sort()).toEqual([...names].sort());
   });
 });
+
+/** The browser as a person with these roles, or as a visitor. */
+const as = (roles: Role[] | null) => browserAs(browser, app, base, roles);

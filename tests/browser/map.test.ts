@@ -6,7 +6,7 @@ import type { NearbyResult } from '@kwartier/shared';
 import { buildApp } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
 import { testDatabase } from '../helpers/app.ts';
-import { chromiumInstalled, demoServerAndBrowser } from '../helpers/browser.ts';
+import { chromiumInstalled, demoServerAndBrowser, mapColours } from '../helpers/browser.ts';
 
 /**
  * The web app in Debian's Chromium (software WebGL), against the real server with the demo
@@ -46,28 +46,13 @@ async function openMap(query: string): Promise<Page> {
   return page;
 }
 
-/** How many distinct colours the map's canvas shows: a blank map has one or two. */
-async function canvasColours(page: Page): Promise<number> {
-  const png = await page.locator('[data-testid="map"] canvas').screenshot();
-  return page.evaluate(async (bytes) => {
-    const blob = new Blob([new Uint8Array(bytes)], { type: 'image/png' });
-    const bitmap = await createImageBitmap(blob);
-    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-    const ctx = canvas.getContext('2d')!;
-    ctx.drawImage(bitmap, 0, 0);
-    const data = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
-    const colours = new Set<number>();
-    for (let i = 0; i < data.length; i += 4 * 7) colours.add((data[i]! >> 4 << 8) | (data[i + 1]! >> 4 << 4) | (data[i + 2]! >> 4));
-    return colours.size;
-  }, [...png]);
-}
 
 const resultNames = (page: Page) => page.locator('[data-testid="results"] .result strong').allTextContents();
 
 describe.runIf(browserInstalled)('the map in the browser', () => {
   it('draws the buurten and the assets with no outside request, and lists what it shows', async () => {
     const page = await openMap('?view=4.4937,52.1601,13');
-    expect(await canvasColours(page)).toBeGreaterThan(8);
+    expect(await mapColours(page)).toBeGreaterThan(8);
     await page.waitForSelector('[data-testid="results"] .result');
     expect((await resultNames(page)).length).toBeGreaterThan(5);
     expect(outsideRequests).toEqual([]);
@@ -76,7 +61,7 @@ describe.runIf(browserInstalled)('the map in the browser', () => {
 
   it('a filter changes the list and the map together', async () => {
     const page = await openMap('?view=4.4937,52.1601,13');
-    const before = await canvasColours(page);
+    const before = await mapColours(page);
     await page.locator('summary', { hasText: 'Soort' }).click();
     await page.getByLabel('Talent', { exact: true }).check();
     await page.waitForURL(/kind=talent/);
@@ -85,7 +70,7 @@ describe.runIf(browserInstalled)('the map in the browser', () => {
     expect(names.length).toBeGreaterThan(0);
     await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 1500)));
     expect(requested.filter((url) => url.includes('/tiles/assets/') && url.includes('kind=talent')).length).toBeGreaterThan(0);
-    expect(await canvasColours(page)).toBeLessThan(before);
+    expect(await mapColours(page)).toBeLessThan(before);
     await page.close();
   });
 
@@ -149,7 +134,7 @@ describe.runIf(browserInstalled)('the map in the browser', () => {
     await page.goto(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/?view=4.4937,52.1601,13`);
     await page.waitForSelector('[data-first-idle-ms]', { timeout: 60_000 });
     expect(outsideRequests).toContain(styleUrl);
-    expect(await canvasColours(page)).toBeGreaterThan(8);
+    expect(await mapColours(page)).toBeGreaterThan(8);
     await page.close();
     await online.close();
   });

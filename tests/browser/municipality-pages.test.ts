@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { BrowserContext, Page } from 'playwright-core';
 import { DEFAULT_WEIGHTS, type Role, type Scores } from '@kwartier/shared';
-import { chromiumInstalled, demoServerAndBrowser } from '../helpers/browser.ts';
-import { type Agent, signedIn } from '../helpers/auth.ts';
+import { browserAs, chromiumInstalled, demoServerAndBrowser } from '../helpers/browser.ts';
+import type { Agent } from '../helpers/auth.ts';
 
 /**
  * The municipality's pages in Chromium against the real server and the demo data (Leiden):
@@ -40,13 +40,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-/** The browser as this person: their session cookie, or none for a visitor. */
-async function as(roles: Role[] | null): Promise<{ page: Page; agent: Agent | null }> {
-  await browser.clearCookies();
-  const agent = roles ? await signedIn(app, roles) : null;
-  if (agent) await browser.addCookies([{ name: 'kw_session', value: agent.cookie, url: base }]);
-  return { page: await browser.newPage(), agent };
-}
+
 
 /** How many pixels of the map's canvas match `test` (r, g, b). */
 async function countPixels(page: Page, test: string): Promise<number> {
@@ -219,3 +213,6 @@ describe.runIf(browserInstalled)('the spreiding', () => {
     await page.close();
   });
 });
+
+/** The browser as a person with these roles, or as a visitor. */
+const as = (roles: Role[] | null) => browserAs(browser, app, base, roles);

@@ -5,8 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Role } from '@kwartier/shared';
-import { chromiumInstalled, demoServerAndBrowser } from '../helpers/browser.ts';
-import { type Agent, signedIn } from '../helpers/auth.ts';
+import { browserAs, chromiumInstalled, demoServerAndBrowser } from '../helpers/browser.ts';
 
 /**
  * The buurt updates page in Chromium against the real server and the demo data: a visitor
@@ -37,12 +36,6 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function as(roles: Role[] | null): Promise<{ page: Page; agent: Agent | null }> {
-  await browser.clearCookies();
-  const agent = roles ? await signedIn(app, roles) : null;
-  if (agent) await browser.addCookies([{ name: 'kw_session', value: agent.cookie, url: base }]);
-  return { page: await browser.newPage(), agent };
-}
 
 describe.skipIf(!browserInstalled)('buurt updates page', () => {
   it('shows a visitor the news of a buurt, with its feed in the page and in the head', async () => {
@@ -98,3 +91,6 @@ describe.skipIf(!browserInstalled)('buurt updates page', () => {
     await page.close();
   });
 });
+
+/** The browser as a person with these roles, or as a visitor. */
+const as = (roles: Role[] | null) => browserAs(browser, app, base, roles);

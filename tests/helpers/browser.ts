@@ -1,11 +1,14 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { type BrowserContext, chromium, type Frame, type Page } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
+import type { Role } from '@kwartier/shared';
 import { buildApp } from '../../server/src/app.ts';
 import { buildWebIfNeeded } from '../../server/src/lib/web-build.ts';
 import { seedDemoData } from '../../seeds/demo.ts';
 import { clearAssets, testConfig, testDatabase } from './app.ts';
+import { type Agent, signedIn } from './auth.ts';
 
 /** Debian's Chromium, driven by playwright-core; never a downloaded browser. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -57,4 +60,35 @@ export async function demoServerAndBrowser(options: { viewport: { width: number;
     return url.hostname === '127.0.0.1' ? route.continue() : route.abort();
   });
   return { app, base, browser };
+}
+
+/**
+ * The browser as a person with these roles (their session cookie), or as a visitor (no
+ * cookie), in a fresh page.
+ */
+export async function browserAs(
+  browser: BrowserContext,
+  app: FastifyInstance,
+  base: string,
+  roles: Role[] | null,
+): Promise<{ page: Page; agent: Agent | null }> {
+  await browser.clearCookies();
+  const agent = roles ? await signedIn(app, roles) : null;
+  if (agent) await browser.addCookies([{ name: 'kw_session', value: agent.cookie, url: base }]);
+  return { page: await browser.newPage(), agent };
+}
+
+/** How many distinct colours the map's canvas shows (a blank map has one or two); `root` is the page or the frame that holds the map. */
+export async function mapColours(page: Page, root: Page | Frame = page): Promise<number> {
+  const png = await root.locator('[data-testid="map"] canvas').screenshot();
+  return page.evaluate(async (bytes) => {
+    const bitmap = await createImageBitmap(new Blob([new Uint8Array(bytes)], { type: 'image/png' }));
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const ctx = canvas.getContext('2d')!;
+    ctx.drawImage(bitmap, 0, 0);
+    const data = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
+    const colours = new Set<number>();
+    for (let i = 0; i < data.length; i += 4 * 7) colours.add((data[i]! >> 4 << 8) | (data[i + 1]! >> 4 << 4) | (data[i + 2]! >> 4));
+    return colours.size;
+  }, [...png]);
 }

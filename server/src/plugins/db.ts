@@ -17,8 +17,15 @@ export type Database = {
   backend: Backend;
   /** True when the database answers a query. */
   ping(): Promise<boolean>;
+  /**
+   * Hears NOTIFY on `channel`: `onMessage` per notification, `onReset` when notifications may
+   * have been missed (the connection was lost and is back). Resolves to a function that stops.
+   */
+  listen(channel: string, handlers: NotificationHandlers): Promise<() => Promise<void>>;
   close(): Promise<void>;
 };
+
+export type NotificationHandlers = { onMessage(payload: string): void; onReset(): void };
 
 type Logger = { error(obj: object, msg: string): void; info(obj: object, msg: string): void };
 
@@ -52,11 +59,66 @@ async function openPostgres(url: string, poolSize: number, log: Logger): Promise
     await db.destroy();
     throw new DatabaseOpenError(`DATABASE_URL: cannot reach PostgreSQL at ${describeUrl(url)}: ${(err as Error).message}`);
   }
+  const listeners = new Set<{ stop(): Promise<void> }>();
   return {
     db,
     backend: 'postgres',
     ping: () => ping(db),
-    close: () => db.destroy(),
+    listen: async (channel, handlers) => {
+      const listener = await listenOnPostgres(url, channel, handlers, log);
+      listeners.add(listener);
+      return async () => {
+        listeners.delete(listener);
+        await listener.stop();
+      };
+    },
+    close: async () => {
+      await Promise.all([...listeners].map((listener) => listener.stop()));
+      await db.destroy();
+    },
+  };
+}
+
+/**
+ * LISTEN on a connection of its own (a pooled one would be handed to other queries), kept
+ * open: when it is lost (a restart of PostgreSQL), it reconnects with a growing pause, and
+ * `onReset` tells that what was sent in between was missed.
+ */
+async function listenOnPostgres(url: string, channel: string, handlers: NotificationHandlers, log: Logger) {
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+    next.on('notification', (message) => {
+      if (message.channel === channel) handlers.onMessage(message.payload ?? '');
+    });
+    next.on('error', (err) => log.error({ err: { message: err.message }, channel }, 'notification connection lost'));
+    next.on('end', () => {
+      if (client === next && !stopped) scheduleReconnect(250);
+    });
+    await next.connect();
+    await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    client = next;
+  };
+  const scheduleReconnect = (delay: number) => {
+    client = undefined;
+    retry = setTimeout(() => {
+      connect()
+        .then(() => handlers.onReset())
+        .catch(() => {
+          if (!stopped) scheduleReconnect(Math.min(delay * 2, 5_000));
+        });
+    }, delay);
+    retry.unref();
+  };
+  await connect();
+  return {
+    stop: async () => {
+      stopped = true;
+      clearTimeout(retry);
+      await client?.end().catch(() => {});
+    },
   };
 }
 
@@ -70,7 +132,7 @@ async function openPglite(dataDir: string | null, log: Logger): Promise<Database
     const pglite = new PGlite({ extensions: { postgis } });
     await pglite.waitReady;
     const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
-    return { db, backend: 'pglite', ping: () => ping(db), close: () => db.destroy() };
+    return { db, backend: 'pglite', ping: () => ping(db), listen: listenOnPglite(pglite), close: () => db.destroy() };
   }
   const root = path.resolve(dataDir);
   const folder = path.join(root, 'pglite');
@@ -85,6 +147,7 @@ async function openPglite(dataDir: string | null, log: Logger): Promise<Database
       db,
       backend: 'pglite',
       ping: () => ping(db),
+      listen: listenOnPglite(pglite),
       close: async () => {
         await db.destroy();
         await unlock();
@@ -94,6 +157,14 @@ async function openPglite(dataDir: string | null, log: Logger): Promise<Database
     await unlock();
     throw err;
   }
+}
+
+/** PGlite runs in this process: its notifications cannot be lost, so `onReset` never fires. */
+function listenOnPglite(pglite: { listen(channel: string, callback: (payload: string) => void): Promise<() => Promise<void>> }) {
+  return async (channel: string, handlers: NotificationHandlers) => {
+    const unlisten = await pglite.listen(channel, (payload) => handlers.onMessage(payload));
+    return async () => unlisten();
+  };
 }
 
 async function ping(db: Kysely<DB>): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { type Kysely, type Transaction, sql } from 'kysely';
-import type { AreaLevel } from '@kwartier/shared';
+import { type AreaLevel, CLUSTER_MAX_ZOOM } from '@kwartier/shared';
 import type { DB } from '../../db/types.ts';
 import { type AssetFilterInput, applyFilters } from '../assets/assets.repository.ts';
 
@@ -42,10 +42,22 @@ export type TileAsset = {
   py: number;
 };
 
-/** The assets in a tile (with a buffer, so that symbols at an edge are drawn on both sides). */
-export async function assetsInTile(db: Db, tile: TileAddress, filters: AssetFilterInput, buffer: number): Promise<TileAsset[]> {
+/** Symbols may reach over a tile's edge; 64 of 4096 units is 8 px on a 512 px tile. */
+export const POINT_BUFFER = 64;
+/** One cluster per square of 512 units: 64 px on a 512 px tile. */
+export const CLUSTER_CELL = 512;
+
+/**
+ * The query an asset tile runs: clusters up to CLUSTER_MAX_ZOOM, single assets above. For
+ * benchmarks, which time the same SQL straight to the driver.
+ */
+export function tileQuery(db: Db, tile: TileAddress, filters: AssetFilterInput) {
+  return tile.z <= CLUSTER_MAX_ZOOM ? clustersInTileQuery(db, tile, filters, CLUSTER_CELL) : assetsInTileQuery(db, tile, filters, POINT_BUFFER);
+}
+
+function assetsInTileQuery(db: Db, tile: TileAddress, filters: AssetFilterInput, buffer: number) {
   const mercator = sql`ST_Transform(assets.public_geom, 3857)`;
-  const rows = await applyFilters(db.selectFrom('assets'), filters)
+  return applyFilters(db.selectFrom('assets'), filters)
     .where(sql<boolean>`assets.public_geom && ST_Transform(${envelope(tile, buffer)}, 4326)`)
     .select([
       'assets.id',
@@ -58,9 +70,12 @@ export async function assetsInTile(db: Db, tile: TileAddress, filters: AssetFilt
       tileX(mercator, tile).as('px'),
       tileY(mercator, tile).as('py'),
     ])
-    .orderBy('assets.id')
-    .execute();
-  return rows as TileAsset[];
+    .orderBy('assets.id');
+}
+
+/** The assets in a tile (with a buffer, so that symbols at an edge are drawn on both sides). */
+export async function assetsInTile(db: Db, tile: TileAddress, filters: AssetFilterInput): Promise<TileAsset[]> {
+  return (await assetsInTileQuery(db, tile, filters, POINT_BUFFER).execute()) as TileAsset[];
 }
 
 export type TileCluster = { count: number; px: number; py: number; kinds: string[]; id: string };
@@ -70,12 +85,17 @@ export type TileCluster = { count: number; px: number; py: number; kinds: string
  * clusters of a low zoom, aggregated in the database so that a tile over a whole province
  * does not carry every asset in it. No buffer: each asset is counted in one tile only.
  */
-export async function clustersInTile(db: Db, tile: TileAddress, filters: AssetFilterInput, cellSize: number): Promise<TileCluster[]> {
+export async function clustersInTile(db: Db, tile: TileAddress, filters: AssetFilterInput): Promise<TileCluster[]> {
+  const rows = await clustersInTileQuery(db, tile, filters, CLUSTER_CELL).execute();
+  return rows.map((row) => ({ ...row, count: Number(row.count) }));
+}
+
+function clustersInTileQuery(db: Db, tile: TileAddress, filters: AssetFilterInput, cellSize: number) {
   const mercator = sql`ST_Transform(assets.public_geom, 3857)`;
   const points = applyFilters(db.selectFrom('assets'), filters)
     .where(sql<boolean>`assets.public_geom && ST_Transform(${envelope(tile)}, 4326)`)
     .select(['assets.id', 'assets.kind', tileX(mercator, tile).as('px'), tileY(mercator, tile).as('py')]);
-  const rows = await db
+  return db
     .selectFrom(points.as('p'))
     .select([
       sql<number>`count(*)`.as('count'),
@@ -87,9 +107,7 @@ export async function clustersInTile(db: Db, tile: TileAddress, filters: AssetFi
     // Points exactly on the tile's far edge belong to the next tile.
     .where(sql<boolean>`p.px >= 0 AND p.px < ${EXTENT} AND p.py >= 0 AND p.py < ${EXTENT}`)
     .groupBy([sql`floor(p.px / ${cellSize})`, sql`floor(p.py / ${cellSize})`])
-    .orderBy(sql`min(p.id::text)`)
-    .execute();
-  return rows.map((row) => ({ ...row, count: Number(row.count) }));
+    .orderBy(sql`min(p.id::text)`);
 }
 
 export type TileArea = { code: string; name: string; level: string; rings: string; label_px: number; label_py: number };

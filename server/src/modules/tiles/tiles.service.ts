@@ -12,10 +12,6 @@ import { EXTENT } from './tiles.repository.ts';
 type Rings = Array<Array<{ x: number; y: number }>>;
 type TileFeature = { type: 1 | 3; id?: number; properties: Record<string, string | number | boolean>; rings: Rings };
 
-/** Symbols may reach over a tile's edge; 64 of 4096 units is 8 px on a 512 px tile. */
-const POINT_BUFFER = 64;
-/** One cluster per square of 512 units: 64 px on a 512 px tile. */
-const CLUSTER_CELL = 512;
 const AREA_BUFFER = 16;
 
 function layer(name: string, features: TileFeature[]): VectorTileLayerLike {
@@ -52,14 +48,28 @@ function encode(layers: Record<string, TileFeature[]>): Tile {
 
 const point = (px: number, py: number): Rings => [[{ x: Math.round(px), y: Math.round(py) }]];
 
+const assetTileFilters = (query: AssetTileQuery, now: Date) => ({ ...toFilterInput(query, now), status: ['published' as const] });
+
+/**
+ * Which variant of an asset tile the filters ask for, the same text however the query was
+ * written (`kind=a,b` and `kind=b,a`); "open now" is resolved to the minute it means.
+ */
+export function assetTileVariant(query: AssetTileQuery, now: Date): string {
+  const filters = assetTileFilters(query, now) as Record<string, unknown>;
+  const canonical = Object.keys(filters)
+    .sort()
+    .map((name) => [name, Array.isArray(filters[name]) ? [...(filters[name] as string[])].sort() : filters[name]]);
+  return JSON.stringify(canonical);
+}
+
 /**
  * A vector tile of assets with the list's filters: clusters with counts up to
  * CLUSTER_MAX_ZOOM, single assets (public location and public fields only) above it.
  */
 export async function assetTile(db: Kysely<DB>, tile: TileParams, query: AssetTileQuery, now: Date): Promise<Tile> {
-  const filters = { ...toFilterInput(query, now), status: ['published' as const] };
+  const filters = assetTileFilters(query, now);
   if (tile.z <= CLUSTER_MAX_ZOOM) {
-    const clusters = await repository.clustersInTile(db, tile, filters, CLUSTER_CELL);
+    const clusters = await repository.clustersInTile(db, tile, filters);
     return encode({
       [TILE_LAYERS.clusters]: clusters.map((cluster) => ({
         type: 1,
@@ -73,7 +83,7 @@ export async function assetTile(db: Kysely<DB>, tile: TileParams, query: AssetTi
       })),
     });
   }
-  const assets = await repository.assetsInTile(db, tile, filters, POINT_BUFFER);
+  const assets = await repository.assetsInTile(db, tile, filters);
   return encode({
     [TILE_LAYERS.assets]: assets.map((asset) => ({
       type: 1,

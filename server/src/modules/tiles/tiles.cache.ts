@@ -1,0 +1,171 @@
+import { EXTENT, POINT_BUFFER } from './tiles.repository.ts';
+
+/**
+ * The tiles this process made, kept in memory until they are stale or crowded out.
+ *
+ * - Least recently used goes first once the tiles' bytes pass `maxBytes`.
+ * - Stale means a change was committed under the tile: the database says so through NOTIFY
+ *   (see migrations/20261201110000_tile_invalidation.ts and `applyNotification`), to every
+ *   process alike, so several processes behind a load balancer serve the same tiles.
+ * - A tile made while an invalidation came in may hold the old data (its query can have
+ *   started before the commit), so it is served but not kept: `generation` tells.
+ * - Concurrent requests for a tile nobody has yet wait for one query, not one each.
+ */
+
+export type CachedTile = { body: Buffer; etag: string };
+
+export type TileLayer = 'assets' | 'areas';
+
+/** Where a tile is and which variant of it (its filters, level or year): the cache's key. */
+export type TileKey = { layer: TileLayer; z: number; x: number; y: number; variant: string };
+
+type Entry = { key: string; address: string; layer: TileLayer; tile: CachedTile };
+
+/**
+ * How far past its edge a tile shows assets, as a share of its width. Symbols at the edge are
+ * drawn from both tiles, so a change there stales both.
+ */
+const EDGE_SHARE = POINT_BUFFER / EXTENT;
+
+const addressOf = (layer: TileLayer, z: number, x: number, y: number) => `${layer}/${z}/${x}/${y}`;
+
+/** The fraction (0 to 1) across the Web Mercator square of a longitude and a latitude. */
+function mercatorFraction(lon: number, lat: number): { fx: number; fy: number } {
+  const clampedLat = Math.max(-85.05112878, Math.min(85.05112878, lat));
+  const sin = Math.sin((clampedLat * Math.PI) / 180);
+  return { fx: lon / 360 + 0.5, fy: 0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI) };
+}
+
+/** The tiles at zoom z whose square, widened by the edge share, holds the place: one to four. */
+export function tilesHolding(lon: number, lat: number, z: number): Array<{ x: number; y: number }> {
+  const size = 2 ** z;
+  const { fx, fy } = mercatorFraction(lon, lat);
+  const span = (fraction: number) => {
+    const lowest = Math.max(0, Math.floor(fraction * size - EDGE_SHARE));
+    const highest = Math.min(size - 1, Math.floor(fraction * size + EDGE_SHARE));
+    return lowest === highest ? [lowest] : [lowest, highest];
+  };
+  return span(fx).flatMap((x) => span(fy).map((y) => ({ x, y })));
+}
+
+export type TileNotification = { assets?: 'all' | Array<[number, number]>; areas?: 'all' };
+
+/** Reads a message of the kwartier_tiles channel; anything unreadable stales everything. */
+export function parseNotification(payload: string): TileNotification {
+  try {
+    const message = JSON.parse(payload) as TileNotification;
+    if (typeof message === 'object' && message !== null) return message;
+  } catch {
+    // fall through
+  }
+  return { assets: 'all', areas: 'all' };
+}
+
+export class TileCache {
+  /** Map order is use order: the first entry is the least recently used. */
+  private readonly entries = new Map<string, Entry>();
+  /** Cache keys per tile address, to find a tile's variants when a place in it changes. */
+  private readonly byAddress = new Map<string, Set<string>>();
+  private readonly inFlight = new Map<string, Promise<CachedTile>>();
+  private bytes = 0;
+  /** Counts invalidations; a tile made across one is not kept. */
+  private generation = 0;
+  readonly stats = { hits: 0, misses: 0, invalidated: 0 };
+
+  constructor(private readonly maxBytes: number) {}
+
+  get size(): { tiles: number; bytes: number } {
+    return { tiles: this.entries.size, bytes: this.bytes };
+  }
+
+  /** The tile from memory, or made by `make` (once, however many ask at the same time). */
+  async through(key: TileKey, make: () => Promise<CachedTile>): Promise<CachedTile> {
+    const cacheKey = `${addressOf(key.layer, key.z, key.x, key.y)}?${key.variant}`;
+    const entry = this.entries.get(cacheKey);
+    if (entry) {
+      this.stats.hits++;
+      this.entries.delete(cacheKey);
+      this.entries.set(cacheKey, entry);
+      return entry.tile;
+    }
+    this.stats.misses++;
+    const pending = this.inFlight.get(cacheKey);
+    if (pending) return pending;
+    const startedAt = this.generation;
+    const making: Promise<CachedTile> = make()
+      .then((tile) => {
+        if (this.generation === startedAt) this.keep(cacheKey, key, tile);
+        return tile;
+      })
+      .finally(() => {
+        // An invalidation may have let a newer request start its own: leave that one be.
+        if (this.inFlight.get(cacheKey) === making) this.inFlight.delete(cacheKey);
+      });
+    this.inFlight.set(cacheKey, making);
+    return making;
+  }
+
+  /** Stales what a committed change touched (a message of the kwartier_tiles channel). */
+  applyNotification(message: TileNotification): void {
+    this.generation++;
+    this.inFlight.clear();
+    if (message.areas === 'all') this.dropLayer('areas');
+    if (message.assets === 'all') this.dropLayer('assets');
+    else if (Array.isArray(message.assets)) {
+      const zooms = new Set([...this.entries.values()].filter((e) => e.layer === 'assets').map((e) => Number(e.address.split('/')[1])));
+      for (const [lon, lat] of message.assets) {
+        for (const z of zooms) {
+          for (const { x, y } of tilesHolding(lon, lat, z)) this.dropAddress(addressOf('assets', z, x, y));
+        }
+      }
+    }
+  }
+
+  /** Everything may be stale: notifications were missed while the connection was down. */
+  clear(): void {
+    this.generation++;
+    this.inFlight.clear();
+    this.dropLayer('assets');
+    this.dropLayer('areas');
+  }
+
+  private keep(cacheKey: string, key: TileKey, tile: CachedTile): void {
+    if (tile.body.length > this.maxBytes) return;
+    const address = addressOf(key.layer, key.z, key.x, key.y);
+    this.entries.set(cacheKey, { key: cacheKey, address, layer: key.layer, tile });
+    this.bytes += tile.body.length;
+    let keys = this.byAddress.get(address);
+    if (!keys) this.byAddress.set(address, (keys = new Set()));
+    keys.add(cacheKey);
+    for (const [oldest] of this.entries) {
+      if (this.bytes <= this.maxBytes) break;
+      this.drop(oldest);
+    }
+  }
+
+  private drop(cacheKey: string): void {
+    const entry = this.entries.get(cacheKey);
+    if (!entry) return;
+    this.entries.delete(cacheKey);
+    this.bytes -= entry.tile.body.length;
+    const keys = this.byAddress.get(entry.address);
+    keys?.delete(cacheKey);
+    if (keys?.size === 0) this.byAddress.delete(entry.address);
+  }
+
+  private dropAddress(address: string): void {
+    for (const cacheKey of this.byAddress.get(address) ?? []) {
+      this.drop(cacheKey);
+      this.stats.invalidated++;
+    }
+  }
+
+  private dropLayer(layer: TileLayer): void {
+    for (const entry of [...this.entries.values()]) {
+      if (entry.layer === layer) {
+        this.drop(entry.key);
+        this.stats.invalidated++;
+      }
+    }
+  }
+}

@@ -46,7 +46,22 @@ function pickSome<T>(values: readonly T[], random: () => number, max: number): T
   return values.filter(() => random() < max / values.length);
 }
 
-export function generateAssets(count: number, seed: number, buurten: AreaInput[]): AssetImport[] {
+/** The first index whose cumulative share reaches `r` (binary search; the shares only grow). */
+function firstAtLeast(cumulative: number[], r: number): number {
+  let low = 0, high = cumulative.length - 1;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (cumulative[middle]! >= r) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}
+
+/**
+ * The assets one at a time, so that a national dataset of a million never sits in memory
+ * whole. The same seed gives the same assets in the same order as generateAssets.
+ */
+export function* generateAssetStream(count: number, seed: number, buurten: AreaInput[]): Generator<AssetImport> {
   const random = seededRandom(seed);
   const places = buurten
     .filter((b) => (b.inhabitants ?? 0) > 0)
@@ -56,10 +71,9 @@ export function generateAssets(count: number, seed: number, buurten: AreaInput[]
   let running = 0;
   for (const place of places) cumulative.push((running += (place.area.inhabitants ?? 0) / totalInhabitants));
 
-  const assets: AssetImport[] = [];
   for (let i = 0; i < count; i++) {
     const r = random();
-    const place = places[Math.min(cumulative.findIndex((c) => c >= r), places.length - 1)]!;
+    const place = places[Math.min(firstAtLeast(cumulative, r), places.length - 1)]!;
     const [minLon, minLat, maxLon, maxLat] = place.bbox;
     let lon = 0, lat = 0;
     for (let attempt = 0; attempt < 50; attempt++) {
@@ -69,7 +83,7 @@ export function generateAssets(count: number, seed: number, buurten: AreaInput[]
     }
     const category = CATEGORIES[i % CATEGORIES.length]!;
     const isTalent = category.kind === 'talent';
-    assets.push({
+    yield {
       kind: category.kind,
       category: category.code,
       name: `${category.label.nl} ${i + 1}`,
@@ -91,7 +105,23 @@ export function generateAssets(count: number, seed: number, buurten: AreaInput[]
       source: 'kwartier-generated',
       sourceId: `gen-${seed}-${i}`,
       isSample: true,
-    });
+    };
   }
-  return assets;
+}
+
+export function generateAssets(count: number, seed: number, buurten: AreaInput[]): AssetImport[] {
+  return [...generateAssetStream(count, seed, buurten)];
+}
+
+/** Consecutive groups of `size` items (the last one shorter), for batched writes. */
+export function* inBatches<T>(items: Iterable<T>, size: number): Generator<T[]> {
+  let batch: T[] = [];
+  for (const item of items) {
+    batch.push(item);
+    if (batch.length === size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
 }

@@ -381,3 +381,103 @@ export async function publishedExtent(db: Db): Promise<[number, number, number, 
   if (!row || row.min_lon === null || row.min_lat === null || row.max_lon === null || row.max_lat === null) return null;
   return [row.min_lon, row.min_lat, row.max_lon, row.max_lat];
 }
+
+/**
+ * Bulk loads (the national dataset loader, seeds/national.ts). An asset's own fields as plain
+ * values, one column each, with the location as longitude and latitude: what an insert
+ * through the app writes, minus the matching fields (skills, availability, needs_inclusion),
+ * which keep their defaults. Rows go through INSERT ... SELECT into assets, so that the
+ * location trigger and the statement-level count and reach triggers do what they do for any
+ * insert; a statement of 50,000 rows runs those statement triggers once instead of 50 times.
+ */
+export type AssetLoadRow = {
+  kind: string;
+  category: string;
+  name: string;
+  description: string;
+  social_capital: string[];
+  inclusion_features: string[];
+  target_groups: string[];
+  languages: string[];
+  characteristics: string[];
+  schedule: unknown;
+  contact: unknown;
+  asks: unknown;
+  offers: unknown;
+  address: unknown;
+  lon: number;
+  lat: number;
+  precision: string;
+  share_contact_with_professionals: boolean;
+  status: string;
+  source: string;
+  source_id: string | null;
+  is_sample: boolean;
+};
+
+/** The columns of an AssetLoadRow, in order, with their types: the staging table and the recordset. */
+export const ASSET_LOAD_COLUMNS = [
+  ['kind', 'text'], ['category', 'text'], ['name', 'text'], ['description', 'text'],
+  ['social_capital', 'text[]'], ['inclusion_features', 'text[]'], ['target_groups', 'text[]'], ['languages', 'text[]'], ['characteristics', 'text[]'],
+  ['schedule', 'jsonb'], ['contact', 'jsonb'], ['asks', 'jsonb'], ['offers', 'jsonb'], ['address', 'jsonb'],
+  ['lon', 'double precision'], ['lat', 'double precision'],
+  ['precision', 'text'], ['share_contact_with_professionals', 'boolean'], ['status', 'text'],
+  ['source', 'text'], ['source_id', 'text'], ['is_sample', 'boolean'],
+] as const satisfies ReadonlyArray<readonly [keyof AssetLoadRow, string]>;
+
+const loadColumnNames = ASSET_LOAD_COLUMNS.map(([name]) => name);
+const loadColumnDefinitions = sql.raw(ASSET_LOAD_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', '));
+/** The assets columns a load writes: the plain ones, and geom in place of lon and lat. */
+const loadTargetColumns = sql.raw([...loadColumnNames.filter((name) => name !== 'lon' && name !== 'lat'), 'geom'].join(', '));
+const loadSelectList = sql.raw(
+  [...loadColumnNames.filter((name) => name !== 'lon' && name !== 'lat').map((name) => `r.${name}`), 'ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326)'].join(', '),
+);
+
+/** Assets from rows passed as one JSON document: any number of rows in one statement, one parameter. */
+export async function insertAssetLoadRows(db: Db, rows: AssetLoadRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`INSERT INTO assets (${loadTargetColumns})
+    SELECT ${loadSelectList} FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(${loadColumnDefinitions})`.execute(db);
+}
+
+/** An empty unlogged table to COPY AssetLoadRows into (PostgreSQL); `table` is a plain name. */
+export async function createAssetStaging(db: Db, table: string): Promise<void> {
+  await sql`DROP TABLE IF EXISTS ${sql.table(table)}`.execute(db);
+  await sql`CREATE UNLOGGED TABLE ${sql.table(table)} (${loadColumnDefinitions})`.execute(db);
+}
+
+/** The COPY statement that fills a staging table from CSV, columns in ASSET_LOAD_COLUMNS order. */
+export function assetStagingCopyStatement(table: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new Error(`not a plain table name: ${table}`);
+  return `COPY ${table} (${loadColumnNames.join(', ')}) FROM STDIN (FORMAT csv)`;
+}
+
+/** Moves what a staging table holds into assets in one statement, and empties it. */
+export async function moveStagedAssets(db: Db, table: string): Promise<void> {
+  await sql`INSERT INTO assets (${loadTargetColumns}) SELECT ${loadSelectList} FROM ${sql.table(table)} AS r`.execute(db);
+  await sql`TRUNCATE ${sql.table(table)}`.execute(db);
+}
+
+export async function dropAssetStaging(db: Db, table: string): Promise<void> {
+  await sql`DROP TABLE IF EXISTS ${sql.table(table)}`.execute(db);
+}
+
+export async function hasAssets(db: Db): Promise<boolean> {
+  return (await db.selectFrom('assets').select('id').limit(1).executeTakeFirst()) !== undefined;
+}
+
+/** Every asset gone, with what hangs off them (versions, reports); the truncate triggers reset counts and reach. */
+export async function truncateAssets(db: Db): Promise<void> {
+  await sql`TRUNCATE assets CASCADE`.execute(db);
+}
+
+/**
+ * Planner statistics for the tables a bulk load of assets reads and writes: before a load too,
+ * as the location trigger's area lookups are planned badly on freshly loaded, unanalysed areas.
+ */
+export async function analyzeForAssetLoad(db: Db): Promise<void> {
+  await sql`ANALYZE areas`.execute(db);
+  await sql`ANALYZE assets`.execute(db);
+  await sql`ANALYZE area_asset_counts`.execute(db);
+  await sql`ANALYZE reach_dirty`.execute(db);
+}

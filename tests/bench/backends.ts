@@ -15,9 +15,10 @@ function startThrowawayPostgres(): { url: string; stop: () => void } {
 
 /**
  * Runs a benchmark on each database of BENCH_BACKENDS (pglite,postgres): PGlite in memory, and
- * PostgreSQL at BENCH_DATABASE_URL or else in a throwaway cluster. Returns every run's results.
+ * PostgreSQL at BENCH_DATABASE_URL or else in a throwaway cluster (its URL is passed on, for
+ * the loader's COPY). Returns every run's results.
  */
-export async function onEachBackend<T>(run: (backend: string, database: Database) => Promise<T[]>): Promise<T[]> {
+export async function onEachBackend<T>(run: (backend: string, database: Database, url: string | undefined) => Promise<T[]>): Promise<T[]> {
   const results: T[] = [];
   for (const backend of (process.env.BENCH_BACKENDS ?? 'pglite,postgres').split(',')) {
     console.log(`\n${backend}`);
@@ -29,7 +30,7 @@ export async function onEachBackend<T>(run: (backend: string, database: Database
     }
     const database = await openDatabase({ databaseUrl: url, dataDir: null, poolSize: 4 }, { info: () => {}, error: () => {} });
     try {
-      results.push(...(await run(backend, database)));
+      results.push(...(await run(backend, database, url)));
     } finally {
       await database.close();
       stop();

@@ -1,165 +1,325 @@
 /**
- * `npm run bench`: nearby search over generated assets on each database, through the whole
- * API (Fastify inject) and as raw SQL (the same compiled queries straight to the driver).
- * Prints p50 and p95 per query type, their ratio, and the EXPLAIN ANALYZE of each query.
+ * `npm run bench` (first part; `npm run bench:nearby` alone): the national dataset, loaded once
+ * per database, and what a user of the map waits for on it:
  *
- *   BENCH_ASSETS=100000   how many assets to generate (default 100,000)
- *   BENCH_QUERIES=300     how many searches per query type
- *   BENCH_DATABASE_URL    a PostgreSQL database to use (its assets are replaced!); without it
- *                         the bench starts a throwaway cluster with scripts/pg-test-cluster.sh
- *   BENCH_BACKENDS        pglite,postgres (default both)
- *   SHARED_DATA_DIR       where the CBS 2024 wijken are (default ../shared/data)
+ *   nearby       p50/p95 through the API (Fastify inject) and the same SQL straight to the driver
+ *   list/search  GET /api/assets with kind, inclusion and area filters, and with q; the SQL the
+ *                request ran, replayed raw, and its EXPLAIN ANALYZE
+ *   tiles        cold (a tile nobody asked for yet) and warm latency at z6, z10, z14, z16 over the
+ *                densest tiles, size, and the tile's SQL (tileQuery) beside the cold time
+ *   throughput   autocannon on a warm tile against a bare Fastify hello-world in the same run
+ *   web          bundle size (gzip) and navigation to the map's first idle in Chromium
  *
- * The assets are spread over all 3,475 real 2024 wijken of the Netherlands with density
- * following inhabitants, so that a search sees the density a national map would have.
+ *   BENCH_ASSETS=1000000   generated assets over the 3,475 real 2024 wijken (density follows inhabitants)
+ *   BENCH_QUERIES=200      searches per nearby query type; BENCH_LIST_QUERIES=40 per list/search type
+ *   BENCH_TILES=20         distinct tiles per zoom for the cold figures
+ *   BENCH_WEB_RUNS=5       page loads; BENCH_THROUGHPUT_SECONDS=10, BENCH_CONNECTIONS=50
+ *   BENCH_BACKENDS         pglite,postgres (default both)
+ *   BENCH_DATABASE_URL     a PostgreSQL database to use (its assets are replaced!); without it the
+ *                          bench starts a throwaway cluster with scripts/pg-test-cluster.sh
  *
  * Times drift on a shared machine; the ratios measured within one run hold better.
  */
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { onEachBackend } from './backends.ts';
-import { sql } from 'kysely';
+import type { FastifyInstance } from 'fastify';
+import type { CompiledQuery } from 'kysely';
 import { buildApp } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
 import type { Database } from '../../server/src/plugins/db.ts';
-import { upsertArea } from '../../server/src/modules/areas/areas.repository.ts';
-import { analyzeAssets, insertAssets, nearbyQueries, type AssetFilterInput } from '../../server/src/modules/assets/assets.repository.ts';
-import { assetImportToRow } from '../../server/src/modules/assets/assets.service.ts';
-import { PROJECT_ROOT } from '../../server/src/lib/paths.ts';
-import { readFileSync } from 'node:fs';
-import { type FeatureCollection, readCbsAreas } from '../../server/src/modules/interop/area-import.ts';
-import { generateAssets, seededRandom } from '../../seeds/generate.ts';
+import { nearbyQueries, type AssetFilterInput } from '../../server/src/modules/assets/assets.repository.ts';
+import { tileQuery } from '../../server/src/modules/tiles/tiles.repository.ts';
+import type { AreaInput } from '../../server/src/modules/areas/areas.repository.ts';
+import { generateAssets } from '../../seeds/generate.ts';
+import { describeLoad, loadAreas, loadGeneratedAssets, nationalWijken, printProgress } from '../../seeds/national.ts';
+import { onEachBackend } from './backends.ts';
+import { type BenchFigure, explainAnalyze, ms, percentile, queryRecorder, saveFigures, timeQueries, timedMs } from './measure.ts';
+import { describeThroughput, helloWorldThroughput, listenLocally, throughput } from './throughput.ts';
+import { firstIdleTimes, median, printBundleSizes } from './web.ts';
 
-const ASSETS = Number(process.env.BENCH_ASSETS ?? 100_000);
-const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
-const BATCH = 1_000;
+const ASSETS = Number(process.env.BENCH_ASSETS ?? 1_000_000);
+const QUERIES = Number(process.env.BENCH_QUERIES ?? 200);
+const LIST_QUERIES = Number(process.env.BENCH_LIST_QUERIES ?? 40);
+const TILES = Number(process.env.BENCH_TILES ?? 20);
+const WEB_RUNS = Number(process.env.BENCH_WEB_RUNS ?? 5);
+const WARMUP = 10;
 
-type QueryType = { name: string; radius: number; filters: AssetFilterInput; query: string };
-const QUERY_TYPES: QueryType[] = [
+const wijken = nationalWijken();
+/** Places where people live, drawn as the dataset is, the same for every backend: search centres and dense tiles. */
+const people = generateAssets(5_000, 7, wijken).map((asset) => asset.location.coordinates);
+
+type Timing = { backend: string; section: string; query: string; api: number[]; sql: number[]; note?: string };
+
+// ---------------------------------------------------------------- nearby
+
+type NearbyType = { name: string; radius: number; filters: AssetFilterInput; query: string };
+const NEARBY_TYPES: NearbyType[] = [
   { name: 'nearby 1 km, 20 nearest', radius: 1_000, filters: {}, query: '' },
-  { name: 'nearby 1 km + kind & inclusion filters', radius: 1_000, filters: { kind: ['initiative', 'contact_point'], inclusion: ['low_stimulus'] }, query: '&kind=initiative,contact_point&inclusion=low_stimulus' },
+  { name: 'nearby 1 km + kind & inclusion', radius: 1_000, filters: { kind: ['initiative', 'contact_point'], inclusion: ['low_stimulus'] }, query: '&kind=initiative,contact_point&inclusion=low_stimulus' },
   { name: 'nearby 5 km, 20 nearest', radius: 5_000, filters: {}, query: '' },
 ];
 
-type Row = { backend: string; query: string; api: number[]; sql: number[] };
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-const ms = (value: number) => `${value.toFixed(2)} ms`.padStart(10);
-
-const SHARED_DATA_DIR = process.env.SHARED_DATA_DIR ?? path.resolve(PROJECT_ROOT, '..', 'shared', 'data');
-
-function nationalWijken() {
-  const file = path.join(SHARED_DATA_DIR, 'cbs-wijken-2024', 'wijken_2024_nl.geojson');
-  const collection = JSON.parse(readFileSync(file, 'utf8')) as FeatureCollection;
-  return readCbsAreas(collection, { year: 2024, source: 'cbs-wijken-2024' }).areas;
-}
-
-const wijken = nationalWijken();
-const generated = generateAssets(ASSETS, 2026, wijken);
-
-async function load(database: Database): Promise<void> {
-  const { db } = database;
-  let started = performance.now();
-  await db.transaction().execute(async (trx) => {
-    for (const area of wijken) await upsertArea(trx, area);
-  });
-  console.log(`  ${wijken.length.toLocaleString('en')} wijken loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  await sql`TRUNCATE assets CASCADE`.execute(db);
-  const assets = generated;
-  started = performance.now();
-  for (let i = 0; i < assets.length; i += BATCH) {
-    await insertAssets(db, assets.slice(i, i + BATCH).map(assetImportToRow));
-    if ((i / BATCH) % 20 === 19 || i + BATCH >= assets.length) {
-      const done = Math.min(i + BATCH, assets.length);
-      const seconds = (performance.now() - started) / 1000;
-      process.stdout.write(`  loaded ${done.toLocaleString('en')} assets, ${Math.round(done / seconds).toLocaleString('en')} rows/s\r`);
-    }
-  }
-  await analyzeAssets(db);
-  process.stdout.write(`\n  ${assets.length.toLocaleString('en')} assets loaded in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
-}
-
-/** Search centres where people live (next to generated assets), the same for every backend. */
 function centres(count: number): Array<{ lon: number; lat: number }> {
-  const random = seededRandom(7);
-  return Array.from({ length: count }, () => {
-    const [lon, lat] = generated[Math.floor(random() * generated.length)]!.location.coordinates;
-    return { lon: lon + (random() - 0.5) * 0.004, lat: lat + (random() - 0.5) * 0.004 };
+  return Array.from({ length: count }, (_, i) => {
+    const [lon, lat] = people[i % people.length]!;
+    // A little off the place itself, as a social worker's client would be.
+    return { lon: lon + (((i * 37) % 100) / 100 - 0.5) * 0.004, lat: lat + (((i * 61) % 100) / 100 - 0.5) * 0.004 };
   });
 }
 
-async function explain(database: Database, type: QueryType): Promise<string> {
-  // Utrecht city centre: one of the densest places on the national map.
-  const compiled = nearbyQueries(database.db, { lon: 5.1214, lat: 52.0907 }, type.radius, type.filters, { limit: 20, offset: 0 }).rows.compile();
-  const result = await database.db.executeQuery<{ 'QUERY PLAN': string }>({
-    ...compiled,
-    sql: `EXPLAIN (ANALYZE, COSTS OFF, BUFFERS OFF) ${compiled.sql}`,
-  });
-  return result.rows.map((r) => `    ${r['QUERY PLAN']}`).join('\n');
-}
-
-async function measure(backend: string, database: Database): Promise<Row[]> {
-  await load(database);
-  const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent' }), { database });
-  await app.ready();
-  const points = centres(QUERIES);
-  const rows: Row[] = [];
-  for (const type of QUERY_TYPES) {
-    const row: Row = { backend, query: type.name, api: [], sql: [] };
-    for (const [i, centre] of [...points.slice(0, 20), ...points].entries()) {
-      const warm = i < 20;
+async function benchNearby(backend: string, database: Database, app: FastifyInstance): Promise<Timing[]> {
+  const timings: Timing[] = [];
+  for (const type of NEARBY_TYPES) {
+    const timing: Timing = { backend, section: 'nearby', query: type.name, api: [], sql: [] };
+    for (const [i, centre] of centres(WARMUP + QUERIES).entries()) {
       const url = `/api/assets/nearby?lat=${centre.lat}&lon=${centre.lon}&radius=${type.radius}&limit=20${type.query}`;
-      let t = performance.now();
+      const started = performance.now();
       const response = await app.inject({ url });
-      const api = performance.now() - t;
+      const api = performance.now() - started;
       if (response.statusCode !== 200) throw new Error(`${url}: ${response.statusCode} ${response.body}`);
-
       const queries = nearbyQueries(database.db, centre, type.radius, type.filters, { limit: 20, offset: 0 });
-      const compiledRows = queries.rows.compile();
-      const compiledCount = queries.count.compile();
-      t = performance.now();
-      await database.db.executeQuery(compiledRows);
-      await database.db.executeQuery(compiledCount);
-      const raw = performance.now() - t;
-      if (!warm) {
-        row.api.push(api);
-        row.sql.push(raw);
+      const raw = await timeQueries(database.db, [queries.rows.compile(), queries.count.compile()]);
+      if (i >= WARMUP) {
+        timing.api.push(api);
+        timing.sql.push(raw);
       }
     }
-    rows.push(row);
-    console.log(`  EXPLAIN ANALYZE (${type.name}):\n${await explain(database, type)}`);
+    timings.push(timing);
+    // Utrecht city centre: one of the densest places on the national map.
+    const utrecht = nearbyQueries(database.db, { lon: 5.1214, lat: 52.0907 }, type.radius, type.filters, { limit: 20, offset: 0 });
+    console.log(`  EXPLAIN ANALYZE (${type.name}, Utrecht centre):\n${await explainAnalyze(database.db, utrecht.rows.compile())}`);
   }
-  await app.close();
-  return rows;
+  return timings;
+}
+
+// ---------------------------------------------------------------- list and text search
+
+/**
+ * An app whose database records the SQL each request sends: the raw time of a list request
+ * is the time of exactly those queries, whatever the service and repository make of the URL.
+ */
+async function recordingApp(database: Database) {
+  const recorder = queryRecorder(database.db);
+  const app = await buildApp(benchConfig(), { database: { ...database, db: recorder.db } });
+  await app.ready();
+  return {
+    app,
+    async queriesOf(url: string): Promise<CompiledQuery[]> {
+      recorder.take();
+      const response = await app.inject({ url });
+      if (response.statusCode !== 200) throw new Error(`${url}: ${response.statusCode} ${response.body}`);
+      return recorder.take();
+    },
+  };
+}
+
+/** The largest gemeenten by inhabitants: area filters where a list has most to sort through. */
+function largestGemeenten(areas: AreaInput[], count: number): string[] {
+  const inhabitants = new Map<string, number>();
+  for (const area of areas) inhabitants.set(area.gemeenteCode, (inhabitants.get(area.gemeenteCode) ?? 0) + (area.inhabitants ?? 0));
+  return [...inhabitants.entries()].sort((a, b) => b[1] - a[1]).slice(0, count).map(([code]) => code);
+}
+
+const GEMEENTEN = largestGemeenten(wijken, 20);
+/** Words people type: wijk names (in every generated description) and categories (in names). */
+const SEARCH_WORDS = ['centrum', 'noord', 'buurthuis', 'oost', 'lotgenoten', 'west', 'bibliotheek', 'zuid', 'park', 'dorp'];
+
+type ListType = { name: string; url: (i: number) => string };
+const LIST_TYPES: ListType[] = [
+  { name: 'list kind & inclusion', url: () => '/api/assets?kind=initiative,contact_point&inclusion=low_stimulus&limit=20' },
+  { name: 'list gemeente', url: (i) => `/api/assets?area=${GEMEENTEN[i % GEMEENTEN.length]}&limit=20` },
+  { name: 'list gemeente + kind & inclusion', url: (i) => `/api/assets?area=${GEMEENTEN[i % GEMEENTEN.length]}&kind=initiative&inclusion=low_stimulus&limit=20` },
+  { name: 'search q (national)', url: (i) => `/api/assets?q=${SEARCH_WORDS[i % SEARCH_WORDS.length]}&limit=20` },
+  { name: 'search q in a gemeente', url: (i) => `/api/assets?q=${SEARCH_WORDS[i % SEARCH_WORDS.length]}&area=${GEMEENTEN[i % GEMEENTEN.length]}&limit=20` },
+];
+
+async function benchList(backend: string, database: Database, app: FastifyInstance): Promise<Timing[]> {
+  const recording = await recordingApp(database);
+  const timings: Timing[] = [];
+  try {
+    for (const type of LIST_TYPES) {
+      const timing: Timing = { backend, section: 'list', query: type.name, api: [], sql: [] };
+      for (let i = 0; i < WARMUP + LIST_QUERIES; i++) {
+        const url = type.url(i);
+        const started = performance.now();
+        const response = await app.inject({ url });
+        const api = performance.now() - started;
+        if (response.statusCode !== 200) throw new Error(`${url}: ${response.statusCode} ${response.body}`);
+        const raw = await timeQueries(database.db, await recording.queriesOf(url));
+        if (i >= WARMUP) {
+          timing.api.push(api);
+          timing.sql.push(raw);
+        }
+      }
+      timings.push(timing);
+      const queries = await recording.queriesOf(type.url(0));
+      console.log(`  ${type.name}: ${type.url(0)}`);
+      for (const query of queries) console.log(`  EXPLAIN ANALYZE:\n${await explainAnalyze(database.db, query)}`);
+    }
+  } finally {
+    await recording.app.close();
+  }
+  return timings;
+}
+
+// ---------------------------------------------------------------- tiles
+
+type Tile = { z: number; x: number; y: number };
+const ZOOMS = [6, 10, 14, 16];
+
+function tileOf(lon: number, lat: number, z: number): Tile {
+  const n = 2 ** z;
+  const x = Math.floor(((lon + 180) / 360) * n);
+  const rad = (lat * Math.PI) / 180;
+  const y = Math.floor(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n);
+  return { z, x, y };
+}
+
+/** The `count` tiles of zoom `z` where most people live: fresh tiles for cold requests, dense ones. */
+function densestTiles(z: number, count: number): Tile[] {
+  const counts = new Map<string, { tile: Tile; people: number }>();
+  for (const [lon, lat] of people) {
+    const tile = tileOf(lon, lat, z);
+    const key = `${tile.x}/${tile.y}`;
+    const entry = counts.get(key) ?? { tile, people: 0 };
+    entry.people += 1;
+    counts.set(key, entry);
+  }
+  return [...counts.values()].sort((a, b) => b.people - a.people).slice(0, count).map((entry) => entry.tile);
+}
+
+type TileTiming = { backend: string; z: number; tiles: number; cold: number[]; sql: number[]; warm: number[]; kb: number[] };
+
+/**
+ * Per zoom: for each tile never requested before, its SQL (run twice, the second timed, so
+ * that both see the same warm database pages), then the cold request, then warm requests
+ * (the server's tile cache). The tile cache is in the app, so "cold" means a tile it never saw.
+ */
+async function benchTiles(backend: string, database: Database, app: FastifyInstance): Promise<TileTiming[]> {
+  const results: TileTiming[] = [];
+  const filters: AssetFilterInput = { status: ['published'] };
+  for (const z of ZOOMS) {
+    const tiles = densestTiles(z, TILES);
+    const timing: TileTiming = { backend, z, tiles: tiles.length, cold: [], sql: [], warm: [], kb: [] };
+    for (const tile of tiles) {
+      const compiled = tileQuery(database.db, tile, filters).compile();
+      await database.db.executeQuery(compiled);
+      timing.sql.push(await timeQueries(database.db, [compiled]));
+      const url = `/tiles/assets/${tile.z}/${tile.x}/${tile.y}.mvt`;
+      let started = performance.now();
+      const cold = await app.inject({ url });
+      timing.cold.push(performance.now() - started);
+      if (cold.statusCode !== 200 && cold.statusCode !== 204) throw new Error(`${url}: ${cold.statusCode} ${cold.body}`);
+      timing.kb.push(cold.rawPayload.length / 1024);
+      for (let again = 0; again < 5; again++) {
+        started = performance.now();
+        await app.inject({ url });
+        timing.warm.push(performance.now() - started);
+      }
+    }
+    results.push(timing);
+    const densest = tileQuery(database.db, tiles[0]!, filters).compile();
+    console.log(`  EXPLAIN ANALYZE (tile ${tiles[0]!.z}/${tiles[0]!.x}/${tiles[0]!.y}):\n${await explainAnalyze(database.db, densest)}`);
+  }
+  return results;
+}
+
+// ---------------------------------------------------------------- one backend
+
+function benchConfig() {
+  return loadConfig({ LOG_LEVEL: 'silent', SEED_DEMO_DATA: 'false' });
+}
+
+type BackendResult = {
+  backend: string;
+  timings: Timing[];
+  tiles: TileTiming[];
+  tile: { requestsPerSecond: number; line: string };
+  hello: { requestsPerSecond: number; line: string };
+  idle: number[];
+  loadRowsPerSecond: number;
+};
+
+async function benchBackend(backend: string, database: Database, url: string | undefined): Promise<BackendResult[]> {
+  const areasMs = await timedMs(() => loadAreas(database, wijken));
+  console.log(`  ${wijken.length.toLocaleString('en')} wijken loaded in ${(areasMs / 1000).toFixed(1)} s`);
+  const load = await loadGeneratedAssets(database, { count: ASSETS, seed: 2026, areas: wijken, replace: true, databaseUrl: url, onProgress: printProgress });
+  console.log(`\n  ${describeLoad(load)}`);
+
+  const app = await buildApp(benchConfig(), { database });
+  await app.ready();
+  try {
+    const timings = [...(await benchNearby(backend, database, app)), ...(await benchList(backend, database, app))];
+    const tiles = await benchTiles(backend, database, app);
+    const base = await listenLocally(app);
+    // The densest z14 tile, cached by the requests above.
+    const warmTile = densestTiles(14, 1)[0]!;
+    const tileThroughput = await throughput(`${base}/tiles/assets/${warmTile.z}/${warmTile.x}/${warmTile.y}.mvt`);
+    const hello = await helloWorldThroughput();
+    console.log(`  throughput, warm tile:  ${describeThroughput(tileThroughput)}\n  throughput, hello-world: ${describeThroughput(hello)}`);
+    // Utrecht at zoom 13: single assets (above the cluster zoom) where they are densest.
+    const idle = await firstIdleTimes(base, '/?view=5.1214,52.0907,13', WEB_RUNS);
+    console.log(`  map first idle (Utrecht, zoom 13): ${idle.join(', ')} ms`);
+    return [{
+      backend, timings, tiles, idle,
+      tile: { requestsPerSecond: tileThroughput.requestsPerSecond, line: describeThroughput(tileThroughput) },
+      hello: { requestsPerSecond: hello.requestsPerSecond, line: describeThroughput(hello) },
+      loadRowsPerSecond: load.rows / (load.ms / 1000),
+    }];
+  } finally {
+    await app.close();
+  }
+}
+
+// ---------------------------------------------------------------- report
+
+function printTimings(results: BackendResult[]): void {
+  console.log(`\nQueries (${ASSETS.toLocaleString('en')} assets; API = Fastify inject incl. validation and serialisation; SQL = the same queries straight to the driver)`);
+  console.log(`${'backend'.padEnd(9)}${'query'.padEnd(36)}${'API p50'.padStart(11)}${'API p95'.padStart(11)}${'SQL p50'.padStart(11)}${'SQL p95'.padStart(11)}  API/SQL p50  p95`);
+  for (const row of results.flatMap((r) => r.timings)) {
+    const [a50, a95, s50, s95] = [percentile(row.api, 50), percentile(row.api, 95), percentile(row.sql, 50), percentile(row.sql, 95)];
+    console.log(`${row.backend.padEnd(9)}${row.query.padEnd(36)}${ms(a50)}${ms(a95)}${ms(s50)}${ms(s95)}  ${(a50 / s50).toFixed(2).padStart(11)}  ${(a95 / s95).toFixed(2)}`);
+  }
+  console.log(`\nTiles (cold = a tile the server never made; warm = the same again; SQL = tileQuery straight to the driver)`);
+  console.log(`${'backend'.padEnd(9)}${'zoom'.padEnd(6)}${'tiles'.padStart(6)}${'cold p50'.padStart(11)}${'cold p95'.padStart(11)}${'SQL p50'.padStart(11)}${'SQL p95'.padStart(11)}${'warm p50'.padStart(11)}${'warm p95'.padStart(11)}  cold/SQL p50   KB mean    KB max`);
+  for (const row of results.flatMap((r) => r.tiles)) {
+    const [c50, s50] = [percentile(row.cold, 50), percentile(row.sql, 50)];
+    const kbMean = row.kb.reduce((a, b) => a + b, 0) / row.kb.length;
+    console.log(
+      `${row.backend.padEnd(9)}${`z${row.z}`.padEnd(6)}${String(row.tiles).padStart(6)}${ms(c50)}${ms(percentile(row.cold, 95))}${ms(s50)}${ms(percentile(row.sql, 95))}` +
+      `${ms(percentile(row.warm, 50))}${ms(percentile(row.warm, 95))}  ${(c50 / s50).toFixed(2).padStart(12)}  ${kbMean.toFixed(1).padStart(8)}  ${Math.max(...row.kb).toFixed(1).padStart(8)}`,
+    );
+  }
+  console.log('\nThroughput (autocannon) and the map');
+  for (const r of results) {
+    console.log(`${r.backend.padEnd(9)}warm z14 tile ${r.tile.line}\n${''.padEnd(9)}hello-world   ${r.hello.line}\n${''.padEnd(9)}warm tile = ${((100 * r.tile.requestsPerSecond) / r.hello.requestsPerSecond).toFixed(0)}% of hello-world`);
+    console.log(`${''.padEnd(9)}map first idle: median ${median(r.idle)} ms (${r.idle.join(', ')}); load ${Math.round(r.loadRowsPerSecond).toLocaleString('en')} rows/s`);
+  }
+}
+
+function figuresOf(results: BackendResult[]): BenchFigure[] {
+  return results.flatMap((r) => {
+    const nearby = r.timings.filter((t) => t.section === 'nearby');
+    const worst = nearby.reduce((a, b) => (percentile(b.api, 95) > percentile(a.api, 95) ? b : a));
+    const z14 = r.tiles.find((t) => t.z === 14)!;
+    const note = `${ASSETS.toLocaleString('en')} assets`;
+    return [
+      { backend: r.backend, name: 'nearby API p95', value: percentile(worst.api, 95), unit: 'ms', note: `${worst.query}, ${note}` },
+      { backend: r.backend, name: 'nearby SQL p95', value: percentile(worst.sql, 95), unit: 'ms', note: `${worst.query}, ${note}` },
+      { backend: r.backend, name: 'cold z14 tile p50', value: percentile(z14.cold, 50), unit: 'ms', note },
+      { backend: r.backend, name: 'z14 tile SQL p50', value: percentile(z14.sql, 50), unit: 'ms', note },
+      { backend: r.backend, name: 'warm tile req/s', value: r.tile.requestsPerSecond, unit: 'req/s', note },
+      { backend: r.backend, name: 'hello-world req/s', value: r.hello.requestsPerSecond, unit: 'req/s' },
+      { backend: r.backend, name: 'map first idle median', value: median(r.idle), unit: 'ms', note },
+    ];
+  });
 }
 
 async function main(): Promise<void> {
-  console.log(`Kwartier nearby benchmark: ${ASSETS.toLocaleString('en')} assets over ${wijken.length.toLocaleString('en')} wijken, ${QUERIES} searches per query type, node ${process.version}`);
-  const results = await onEachBackend(measure);
-
-  console.log(`\nResults (${ASSETS.toLocaleString('en')} assets; API = Fastify inject incl. validation and serialisation; SQL = the same two queries, rows and count, straight to the driver)`);
-  console.log(`${'backend'.padEnd(9)}${'query'.padEnd(42)}${'API p50'.padStart(10)}${'API p95'.padStart(10)}${'SQL p50'.padStart(10)}${'SQL p95'.padStart(10)}  API/SQL p50`);
-  for (const row of results) {
-    const apiP50 = percentile(row.api, 50);
-    const sqlP50 = percentile(row.sql, 50);
-    console.log(
-      `${row.backend.padEnd(9)}${row.query.padEnd(42)}${ms(apiP50)}${ms(percentile(row.api, 95))}${ms(sqlP50)}${ms(percentile(row.sql, 95))}  ${(apiP50 / sqlP50).toFixed(2)}`,
-    );
-  }
-  const pglite = results.filter((r) => r.backend === 'pglite');
-  const postgres = results.filter((r) => r.backend === 'postgres');
-  if (pglite.length > 0 && postgres.length > 0) {
-    console.log('\nPGlite / PostgreSQL (p50 ratios, same run)');
-    for (const [i, row] of pglite.entries()) {
-      const other = postgres[i]!;
-      console.log(
-        `  ${row.query.padEnd(42)} API ${(percentile(row.api, 50) / percentile(other.api, 50)).toFixed(2)}x   SQL ${(percentile(row.sql, 50) / percentile(other.sql, 50)).toFixed(2)}x`,
-      );
-    }
-  }
+  console.log(`Kwartier national benchmark: ${ASSETS.toLocaleString('en')} assets over ${wijken.length.toLocaleString('en')} wijken, node ${process.version}`);
+  const gzip = printBundleSizes();
+  const results = await onEachBackend(benchBackend);
+  printTimings(results);
+  saveFigures('national', [...figuresOf(results), { backend: '-', name: 'web bundle gzip', value: gzip / 1024, unit: 'KB' }]);
 }
 
 main().catch((err: unknown) => {

@@ -1,0 +1,48 @@
+import autocannon from 'autocannon';
+import fastify, { type FastifyInstance } from 'fastify';
+
+/**
+ * Requests per second a listening server answers, with autocannon: BENCH_THROUGHPUT_SECONDS
+ * (default 10) with BENCH_CONNECTIONS (default 50). The load runs in a worker thread, so that
+ * it does not share the server's event loop; on two cores the two still compete for CPU, the
+ * same way for every URL measured, which is why the ratio to hello-world is the figure to read.
+ */
+const SECONDS = Number(process.env.BENCH_THROUGHPUT_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+
+export type Throughput = { url: string; requestsPerSecond: number; p50Ms: number; p99Ms: number; non2xx: number; errors: number };
+
+export async function throughput(url: string): Promise<Throughput> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, workers: 1 });
+  return {
+    url,
+    requestsPerSecond: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+/** http://127.0.0.1:port of a server listening on a free port. */
+export async function listenLocally(app: FastifyInstance): Promise<string> {
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  if (typeof address !== 'object' || address === null) throw new Error('the server has no port');
+  return `http://127.0.0.1:${address.port}`;
+}
+
+/** The ceiling: a bare Fastify with one route answering {hello: 'world'}, in this process. */
+export async function helloWorldThroughput(): Promise<Throughput> {
+  const app = fastify();
+  app.get('/', async () => ({ hello: 'world' }));
+  try {
+    return await throughput(`${await listenLocally(app)}/`);
+  } finally {
+    await app.close();
+  }
+}
+
+export const describeThroughput = (t: Throughput) =>
+  `${Math.round(t.requestsPerSecond).toLocaleString('en').padStart(7)} req/s  p50 ${t.p50Ms} ms  p99 ${t.p99Ms} ms` +
+  `${t.non2xx + t.errors > 0 ? `  (${t.non2xx} non-2xx, ${t.errors} errors)` : ''}`;

@@ -4,6 +4,7 @@ import { buildApp } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
 import { type Database, openDatabase } from '../../server/src/plugins/db.ts';
 import { countAreas, rederiveAssetAreas, upsertArea } from '../../server/src/modules/areas/areas.repository.ts';
+import { deleteAllCounts } from '../../server/src/modules/rate-limits/rate-limits.repository.ts';
 import { demoAreas, seedDemoData } from '../../seeds/demo.ts';
 
 /** Which database this run tests: PostgreSQL when TEST_DATABASE_URL is set, else PGlite. */
@@ -27,7 +28,11 @@ export async function buildTestApp(
 ): Promise<FastifyInstance> {
   const { env, ...appOptions } = options;
   const config = env ? loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env }) : testConfig;
-  const app = await buildApp(config, { database: await testDatabase(), ...appOptions });
+  const database = await testDatabase();
+  // Rate-limit counts live in the database, shared by every app on it: each test app starts
+  // with none, as each did when the counts lived in the process (every request comes from one address).
+  await deleteAllCounts(database.db);
+  const app = await buildApp(config, { database, ...appOptions });
   await app.ready();
   return app;
 }

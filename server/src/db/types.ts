@@ -359,3 +359,28 @@ export type AssetRow = Selectable<AssetsTable>;
 export type NewAssetRow = Insertable<AssetsTable>;
 export type AssetRowUpdate = Updateable<AssetsTable>;
 export type UserRow = Selectable<UsersTable>;
+
+// Shared state of several processes (migration 20261201100000_shared_state.ts). Declared as
+// additions to the interfaces above (TypeScript merges them), so this file only grows at its end.
+
+export interface RateLimitCountsTable {
+  /** A keyed hash of the limit's name, the route and who is counted (see plugins/rate-limit.ts). */
+  key: string;
+  count: number;
+  window_ends_at: Date;
+}
+
+export interface ImportRunsTable {
+  /** Rows written of `progress_total`, while the run is running; null before the writing starts. */
+  progress_done: number | null;
+  progress_total: number | null;
+}
+
+export interface ReachDirtyTable {
+  /** A process computes this gemeente until then; null when none does. */
+  refreshing_until: Date | null;
+}
+
+export interface DB {
+  rate_limit_counts: RateLimitCountsTable;
+}

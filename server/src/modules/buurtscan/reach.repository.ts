@@ -101,16 +101,42 @@ export async function reachFromCache(db: Db, scope: AreaScope, target: string, m
 
 // Keeping the cache -------------------------------------------------------------------------
 
-/** A gemeente to compute again, with what changed near it: "kind/category" pairs, or "*" for anything. */
-export type DirtyGemeente = { gemeente: string; version: string; touched: string[] };
+/**
+ * A gemeente to compute again, with what changed near it: "kind/category" pairs, or "*" for
+ * anything; `refreshing` while a process (this one or another) computes it.
+ */
+export type DirtyGemeente = { gemeente: string; version: string; touched: string[]; refreshing: boolean };
+
+type DirtyRow = { gemeente_code: string; version: string; touched: string[]; refreshing: boolean };
+
+const toDirty = (row: DirtyRow): DirtyGemeente => ({ gemeente: row.gemeente_code, version: row.version, touched: row.touched, refreshing: row.refreshing });
 
 /** Gemeenten whose reach must be computed again (all, or those named). */
 export async function dirtyGemeenten(db: Db, only?: readonly string[]): Promise<DirtyGemeente[]> {
-  const rows = await sql<{ gemeente_code: string; version: string; touched: string[] }>`
-    SELECT gemeente_code, version::text AS version, touched FROM reach_dirty
+  const rows = await sql<DirtyRow>`
+    SELECT gemeente_code, version::text AS version, touched, coalesce(refreshing_until > now(), false) AS refreshing FROM reach_dirty
      ${only ? sql`WHERE gemeente_code = ANY(${sql.val([...only])}::text[])` : sql``}
      ORDER BY gemeente_code`.execute(db);
-  return rows.rows.map((row) => ({ gemeente: row.gemeente_code, version: row.version, touched: row.touched }));
+  return rows.rows.map(toDirty);
+}
+
+/**
+ * Takes some gemeenten to compute for `leaseSeconds`: those still dirty that no process is
+ * computing, as they are now. Two processes asking at once get different gemeenten (the second
+ * update waits for the first's row locks, then finds the lease taken). A lease a process could
+ * not give back (it died) lapses by itself.
+ */
+export async function claimGemeenten(db: Db, gemeenten: readonly string[], leaseSeconds: number): Promise<DirtyGemeente[]> {
+  const rows = await sql<DirtyRow>`
+    UPDATE reach_dirty SET refreshing_until = now() + ${leaseSeconds}::integer * interval '1 second'
+     WHERE gemeente_code = ANY(${sql.val([...gemeenten])}::text[]) AND (refreshing_until IS NULL OR refreshing_until <= now())
+    RETURNING gemeente_code, version::text AS version, touched, false AS refreshing`.execute(db);
+  return rows.rows.map(toDirty).sort((a, b) => a.gemeente.localeCompare(b.gemeente));
+}
+
+/** Gives the gemeenten back: those changed since they were taken are computed again later. */
+export async function releaseGemeenten(db: Db, gemeenten: readonly string[]): Promise<void> {
+  await sql`UPDATE reach_dirty SET refreshing_until = NULL WHERE gemeente_code = ANY(${sql.val([...gemeenten])}::text[])`.execute(db);
 }
 
 /** The gemeenten that have areas of a scope (every gemeente, for a national scan). */
@@ -126,8 +152,8 @@ export async function yearsOf(db: Db, gemeenten: readonly string[]): Promise<num
 }
 
 /**
- * Stores freshly computed coverage for some gemeenten, and clears their dirty marks when no
- * change came in since the computation began (the versions still match).
+ * Stores freshly computed coverage for some gemeenten, clears their dirty marks when no change
+ * came in since the computation began (the versions still match), and gives them back.
  */
 export async function storeCoverage(
   db: Transaction<DB>,
@@ -146,4 +172,5 @@ export async function storeCoverage(
   for (const entry of gemeenten) {
     await sql`DELETE FROM reach_dirty WHERE gemeente_code = ${entry.gemeente} AND version = ${entry.version}::bigint`.execute(db);
   }
+  await releaseGemeenten(db, gemeenten.map((entry) => entry.gemeente));
 }

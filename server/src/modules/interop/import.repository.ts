@@ -86,10 +86,13 @@ export async function archiveRecords(db: Transaction<DB>, ids: readonly string[]
 
 // Runs ------------------------------------------------------------------------------------------
 
-export async function startRun(db: Db, run: { mapping: string; source: string; fileName: string | null; rows: number; actorId: string | null }) {
+export async function startRun(
+  db: Db,
+  run: { mapping: string; source: string; fileName: string | null; rows: number; writes: number; actorId: string | null },
+) {
   const { id } = await db
     .insertInto('import_runs')
-    .values({ mapping: run.mapping, source: run.source, file_name: run.fileName, rows: run.rows, actor_id: run.actorId })
+    .values({ mapping: run.mapping, source: run.source, file_name: run.fileName, rows: run.rows, actor_id: run.actorId, progress_done: 0, progress_total: run.writes })
     .returning('id')
     .executeTakeFirstOrThrow();
   return id;
@@ -116,9 +119,23 @@ export async function finishRun(
 
 const runLockKey = (id: string) => sql`hashtext(${`kwartier-import-run:${id}`})`;
 
-/** Held by a run's import transaction while it writes; it goes when the transaction ends, however it ends. */
-export async function lockRun(db: Transaction<DB>, id: string): Promise<void> {
+/**
+ * Held by a run's import transaction while it writes; it goes when the transaction ends, however
+ * it ends. False when the run is no longer running once the lock is held: a process that started
+ * between the run's creation and this lock found the lock free and took the run for abandoned.
+ */
+export async function lockRun(db: Transaction<DB>, id: string): Promise<boolean> {
   await sql`SELECT pg_advisory_xact_lock(${runLockKey(id)})`.execute(db);
+  const row = await db.selectFrom('import_runs').select('status').where('id', '=', id).executeTakeFirst();
+  return row?.status === 'running';
+}
+
+/**
+ * How far a running run is, written outside its transaction (which shows nothing until it ends),
+ * so that a poll through any process sees it. A write that arrives after the run ended does nothing.
+ */
+export async function recordProgress(db: Kysely<DB>, id: string, done: number, total: number): Promise<void> {
+  await db.updateTable('import_runs').set({ progress_done: done, progress_total: total }).where('id', '=', id).where('status', '=', 'running').execute();
 }
 
 export async function runningRunIds(db: Db): Promise<string[]> {
@@ -156,6 +173,8 @@ const runColumns = [
   'users.display_name as actor_name',
   'import_runs.started_at',
   'import_runs.finished_at',
+  'import_runs.progress_done',
+  'import_runs.progress_total',
 ] as const;
 
 export async function listRuns(db: Db, limit: number) {

@@ -214,12 +214,8 @@ export function importRefused(report: ImportReport): AppError {
 
 // Runs ----------------------------------------------------------------------------------------
 
-/**
- * The imports this process is running, for the screen that polls them. Answered from memory:
- * on the embedded database the import's transaction holds the one connection until it ends,
- * so a query about the run would wait for the run.
- */
-const runningRuns = new Map<string, ImportRun>();
+/** A running run's progress is written at most this often: a poll shows it, it need not be exact. */
+const PROGRESS_EVERY_MS = 500;
 
 export type ImportRequest = {
   mappingName: string;
@@ -275,33 +271,18 @@ export async function startMappedImport(
     source: mapping.source,
     fileName: request.fileName ?? null,
     rows: mapped.records.length,
+    writes: preview.writes.length,
     actorId: actor?.id ?? null,
   });
-  runningRuns.set(runId, {
-    id: runId,
-    mapping: mapping.name,
-    source: mapping.source,
-    fileName: request.fileName ?? null,
-    status: 'running',
-    rows: mapped.records.length,
-    progress: { done: 0, total: preview.writes.length },
-    counts: null,
-    archived: 0,
-    error: null,
-    actorId: actor?.id ?? null,
-    actorName: null,
-    startedAt: new Date().toISOString(),
-    finishedAt: null,
-  });
+  const keepProgress = progressKeeper(db, runId, log);
   const onProgress: Progress = (done, total) => {
-    const run = runningRuns.get(runId);
-    if (run) run.progress = { done, total };
+    keepProgress(done, total);
     request.onProgress?.(done, total);
   };
   const done = (async () => {
     try {
       const report = await db.transaction().execute(async (trx) => {
-        await repository.lockRun(trx, runId);
+        if (!(await repository.lockRun(trx, runId))) throw new AppError('CONFLICT', 409, 'another server took this import for interrupted as it started; nothing was written');
         const result = await commitInTransaction(trx, mapping, mapped, { archiveDisappeared: request.archiveDisappeared, onProgress });
         await recordAudit(trx, {
           action: 'import.commit',
@@ -321,13 +302,34 @@ export async function startMappedImport(
       if (!(error instanceof AppError)) log?.error({ runId, source: mapping.source, error: describeError(error) }, 'import failed');
       await repository.finishRun(db, runId, { status: 'failed', error: message }).catch(() => undefined);
       throw error;
-    } finally {
-      runningRuns.delete(runId);
     }
   })();
   if (options.wait) await done;
   else done.catch(() => undefined); // the run records the failure
   return { runId, done };
+}
+
+/**
+ * Keeps a run's progress in its row, for the screen that polls it through whichever process:
+ * written through another connection than the import's transaction (whose writes nobody sees
+ * until it ends), at most every PROGRESS_EVERY_MS and one write at a time, without waiting for
+ * it, so that the import never waits for its progress. A database with one connection (the
+ * embedded one) has none to spare: the import's transaction holds it to the end, a poll waits
+ * for the run anyway (its session is looked up first), and the run keeps its progress at 0.
+ */
+function progressKeeper(db: Kysely<DB>, runId: string, log: Log | undefined): Progress {
+  if (db.getExecutor().adapter.supportsMultipleConnections === false) return () => {};
+  let lastWrite = 0;
+  let writing = false;
+  return (done, total) => {
+    if (writing || Date.now() - lastWrite < PROGRESS_EVERY_MS) return;
+    writing = true;
+    lastWrite = Date.now();
+    repository
+      .recordProgress(db, runId, done, total)
+      .catch((error: unknown) => log?.error({ runId, error: describeError(error) }, 'recording import progress failed'))
+      .finally(() => (writing = false));
+  };
 }
 
 /** A report small enough to keep with the run. */
@@ -368,7 +370,7 @@ function runToApi(row: RunRow): ImportRun {
     actorName: row.actor_name,
     startedAt: row.started_at.toISOString(),
     finishedAt: row.finished_at?.toISOString() ?? null,
-    progress: runningRuns.get(row.id)?.progress ?? null,
+    progress: row.status === 'running' && row.progress_total !== null ? { done: row.progress_done ?? 0, total: row.progress_total } : null,
   };
 }
 
@@ -377,8 +379,6 @@ export async function listRuns(db: Kysely<DB>) {
 }
 
 export async function getRun(db: Kysely<DB>, id: string) {
-  const running = runningRuns.get(id);
-  if (running) return { ...running, report: null };
   const row = await repository.findRun(db, id);
   if (!row) throw notFound('Import run');
   const report = row.report as ImportReport | null;

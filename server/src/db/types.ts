@@ -45,6 +45,8 @@ export interface AssetsTable {
   precision: Generated<string>;
   /** Set by the assets_derive_location trigger; never written by the app. */
   public_geom: ColumnType<string, never, never>;
+  /** public_geom in Web Mercator (EPSG:3857), for tiles; PostgreSQL keeps it (a generated column). */
+  public_merc: ColumnType<string, never, never>;
   buurt_code: ColumnType<string | null, never, never>;
   wijk_code: ColumnType<string | null, never, never>;
   gemeente_code: ColumnType<string | null, never, never>;

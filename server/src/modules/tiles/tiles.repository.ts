@@ -30,14 +30,45 @@ function tileY(mercator: ReturnType<typeof sql>, tile: TileAddress) {
   return sql<number>`(ST_YMax(${env}) - ST_Y(${mercator})) / (ST_YMax(${env}) - ST_YMin(${env})) * ${EXTENT}`;
 }
 
+/** Half the width of the Web Mercator square in metres: ST_TileEnvelope's default bounds. */
+const MERCATOR_HALF = 20037508.342789244;
+
+/**
+ * The tile's square in Web Mercator metres and the scale to tile units, worked out here rather
+ * than in SQL: the queries over assets are then plain arithmetic on each row's kept
+ * public_merc, and the planner sees constants.
+ */
+function squareOf({ z, x, y }: TileAddress) {
+  const size = (2 * MERCATOR_HALF) / 2 ** z;
+  const minX = -MERCATOR_HALF + x * size;
+  const maxY = MERCATOR_HALF - y * size;
+  return { minX, maxX: minX + size, minY: maxY - size, maxY, unitsPerMetre: EXTENT / size };
+}
+
+const double = (value: number) => sql<number>`${value}::double precision`;
+
+/** The tile's square widened by `buffer` tile units, for the GiST index on public_merc. */
+function inSquare(tile: TileAddress, buffer: number) {
+  const { minX, maxX, minY, maxY, unitsPerMetre } = squareOf(tile);
+  const margin = buffer / unitsPerMetre;
+  return sql<boolean>`assets.public_merc && ST_MakeEnvelope(${double(minX - margin)}, ${double(minY - margin)}, ${double(maxX + margin)}, ${double(maxY + margin)}, 3857)`;
+}
+
+/** An asset's place in tile units: x rightwards, y downwards from the tile's top left. */
+function assetTileX(tile: TileAddress) {
+  const { minX, unitsPerMetre } = squareOf(tile);
+  return sql<number>`(ST_X(assets.public_merc) - ${double(minX)}) * ${double(unitsPerMetre)}`;
+}
+function assetTileY(tile: TileAddress) {
+  const { maxY, unitsPerMetre } = squareOf(tile);
+  return sql<number>`(${double(maxY)} - ST_Y(assets.public_merc)) * ${double(unitsPerMetre)}`;
+}
+
 export type TileAsset = {
   id: string;
   kind: string;
   category: string;
   name: string;
-  precision: string;
-  social_capital: string[];
-  inclusion_features: string[];
   px: number;
   py: number;
 };
@@ -46,36 +77,44 @@ export type TileAsset = {
 export const POINT_BUFFER = 64;
 /** One cluster per square of 512 units: 64 px on a 512 px tile. */
 export const CLUSTER_CELL = 512;
+/**
+ * At street zoom a tile holds single assets, up to this many: past it (a z13 tile over the
+ * centre of Amsterdam holds thousands) the tile clusters instead, in squares of
+ * DENSE_CLUSTER_CELL, so that no tile grows past what a phone can load.
+ */
+export const MAX_TILE_ASSETS = 4_000;
+export const DENSE_CLUSTER_CELL = 128;
 
 /**
  * The query an asset tile runs: clusters up to CLUSTER_MAX_ZOOM, single assets above. For
  * benchmarks, which time the same SQL straight to the driver.
  */
 export function tileQuery(db: Db, tile: TileAddress, filters: AssetFilterInput) {
-  return tile.z <= CLUSTER_MAX_ZOOM ? clustersInTileQuery(db, tile, filters, CLUSTER_CELL) : assetsInTileQuery(db, tile, filters, POINT_BUFFER);
+  return tile.z <= CLUSTER_MAX_ZOOM ? clustersInTileQuery(db, tile, filters, CLUSTER_CELL) : assetsInTileQuery(db, tile, filters);
 }
 
-function assetsInTileQuery(db: Db, tile: TileAddress, filters: AssetFilterInput, buffer: number) {
-  const mercator = sql`ST_Transform(assets.public_geom, 3857)`;
+function assetsInTileQuery(db: Db, tile: TileAddress, filters: AssetFilterInput) {
   return applyFilters(db.selectFrom('assets'), filters)
-    .where(sql<boolean>`assets.public_geom && ST_Transform(${envelope(tile, buffer)}, 4326)`)
+    .where(inSquare(tile, POINT_BUFFER))
     .select([
       'assets.id',
       'assets.kind',
       'assets.category',
       'assets.name',
-      'assets.precision',
-      'assets.social_capital',
-      'assets.inclusion_features',
-      tileX(mercator, tile).as('px'),
-      tileY(mercator, tile).as('py'),
+      assetTileX(tile).as('px'),
+      assetTileY(tile).as('py'),
     ])
-    .orderBy('assets.id');
+    .orderBy('assets.id')
+    .limit(MAX_TILE_ASSETS + 1);
 }
 
-/** The assets in a tile (with a buffer, so that symbols at an edge are drawn on both sides). */
-export async function assetsInTile(db: Db, tile: TileAddress, filters: AssetFilterInput): Promise<TileAsset[]> {
-  return (await assetsInTileQuery(db, tile, filters, POINT_BUFFER).execute()) as TileAsset[];
+/**
+ * The assets in a tile (with a buffer, so that symbols at an edge are drawn on both sides), or
+ * null when there are more than MAX_TILE_ASSETS.
+ */
+export async function assetsInTile(db: Db, tile: TileAddress, filters: AssetFilterInput): Promise<TileAsset[] | null> {
+  const rows = (await assetsInTileQuery(db, tile, filters).execute()) as TileAsset[];
+  return rows.length > MAX_TILE_ASSETS ? null : rows;
 }
 
 export type TileCluster = { count: number; px: number; py: number; kinds: string[]; id: string };
@@ -85,16 +124,19 @@ export type TileCluster = { count: number; px: number; py: number; kinds: string
  * clusters of a low zoom, aggregated in the database so that a tile over a whole province
  * does not carry every asset in it. No buffer: each asset is counted in one tile only.
  */
-export async function clustersInTile(db: Db, tile: TileAddress, filters: AssetFilterInput): Promise<TileCluster[]> {
-  const rows = await clustersInTileQuery(db, tile, filters, CLUSTER_CELL).execute();
+export async function clustersInTile(db: Db, tile: TileAddress, filters: AssetFilterInput, cellSize = CLUSTER_CELL): Promise<TileCluster[]> {
+  const rows = await clustersInTileQuery(db, tile, filters, cellSize).execute();
   return rows.map((row) => ({ ...row, count: Number(row.count) }));
 }
 
 function clustersInTileQuery(db: Db, tile: TileAddress, filters: AssetFilterInput, cellSize: number) {
-  const mercator = sql`ST_Transform(assets.public_geom, 3857)`;
+  const { maxX, minY } = squareOf(tile);
   const points = applyFilters(db.selectFrom('assets'), filters)
-    .where(sql<boolean>`assets.public_geom && ST_Transform(${envelope(tile)}, 4326)`)
-    .select(['assets.id', 'assets.kind', tileX(mercator, tile).as('px'), tileY(mercator, tile).as('py')]);
+    .where(inSquare(tile, 0))
+    // Half-open: a point exactly on the east or south edge belongs to the next tile, so that
+    // each asset is counted in one tile only.
+    .where(sql<boolean>`ST_X(assets.public_merc) < ${double(maxX)} AND ST_Y(assets.public_merc) > ${double(minY)}`)
+    .select(['assets.id', 'assets.kind', assetTileX(tile).as('px'), assetTileY(tile).as('py')]);
   return db
     .selectFrom(points.as('p'))
     .select([
@@ -104,8 +146,6 @@ function clustersInTileQuery(db: Db, tile: TileAddress, filters: AssetFilterInpu
       sql<string[]>`array_agg(DISTINCT p.kind ORDER BY p.kind)`.as('kinds'),
       sql<string>`min(p.id::text)`.as('id'),
     ])
-    // Points exactly on the tile's far edge belong to the next tile.
-    .where(sql<boolean>`p.px >= 0 AND p.px < ${EXTENT} AND p.py >= 0 AND p.py < ${EXTENT}`)
     .groupBy([sql`floor(p.px / ${cellSize})`, sql`floor(p.py / ${cellSize})`])
     .orderBy(sql`min(p.id::text)`);
 }

@@ -1,47 +1,20 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { fromVectorTileJs, type VectorTileFeatureLike, type VectorTileLayerLike } from '@maplibre/vt-pbf';
 import { type AreaLevel, type AssetTileQuery, CLUSTER_MAX_ZOOM, TILE_LAYERS, type TileParams } from '@kwartier/shared';
 import type { DB } from '../../db/types.ts';
 import * as areasRepository from '../areas/areas.repository.ts';
 import { toFilterInput } from '../assets/assets.service.ts';
 import * as repository from './tiles.repository.ts';
 import { EXTENT } from './tiles.repository.ts';
+import { encodeTile, type Rings, type TileFeature } from './mvt.ts';
 
-/** Feature geometry as MVT wants it: rings (or one point) of integer tile coordinates. */
-type Rings = Array<Array<{ x: number; y: number }>>;
-type TileFeature = { type: 1 | 3; id?: number; properties: Record<string, string | number | boolean>; rings: Rings };
-
+/** Area outlines are cut a little past the tile, so that their lines join up at its edge. */
 const AREA_BUFFER = 16;
-
-function layer(name: string, features: TileFeature[]): VectorTileLayerLike {
-  return {
-    version: 2,
-    name,
-    extent: EXTENT,
-    length: features.length,
-    feature: (i: number): VectorTileFeatureLike => {
-      const feature = features[i]!;
-      return {
-        type: feature.type,
-        id: feature.id,
-        properties: feature.properties,
-        extent: EXTENT,
-        loadGeometry: () => feature.rings as never,
-      };
-    },
-  };
-}
 
 export type Tile = { body: Buffer; etag: string };
 
 function encode(layers: Record<string, TileFeature[]>): Tile {
-  const nonEmpty = Object.fromEntries(
-    Object.entries(layers)
-      .filter(([, features]) => features.length > 0)
-      .map(([name, features]) => [name, layer(name, features)]),
-  );
-  const body = Buffer.from(fromVectorTileJs({ layers: nonEmpty }));
+  const body = Buffer.from(encodeTile(layers, EXTENT));
   // The bytes decide the ETag: an unchanged tile is a 304 however it was computed.
   return { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
 }
@@ -62,43 +35,48 @@ export function assetTileVariant(query: AssetTileQuery, now: Date): string {
   return JSON.stringify(canonical);
 }
 
-/**
- * A vector tile of assets with the list's filters: clusters with counts up to
- * CLUSTER_MAX_ZOOM, single assets (public location and public fields only) above it.
- */
-export async function assetTile(db: Kysely<DB>, tile: TileParams, query: AssetTileQuery, now: Date): Promise<Tile> {
-  const filters = assetTileFilters(query, now);
-  if (tile.z <= CLUSTER_MAX_ZOOM) {
-    const clusters = await repository.clustersInTile(db, tile, filters);
-    return encode({
-      [TILE_LAYERS.clusters]: clusters.map((cluster) => ({
-        type: 1,
-        properties: {
-          count: cluster.count,
-          // One kind in the cluster: the map can show that kind's symbol.
-          kind: cluster.kinds.length === 1 ? cluster.kinds[0]! : 'mixed',
-          ...(cluster.count === 1 ? { id: cluster.id } : {}),
-        },
-        rings: point(cluster.px, cluster.py),
-      })),
-    });
-  }
-  const assets = await repository.assetsInTile(db, tile, filters);
+/** Past this, a street-zoom tile clusters instead: 500 KB is the most a tile may weigh. */
+const MAX_TILE_BYTES = 450 * 1024;
+
+function clusterTile(clusters: repository.TileCluster[]): Tile {
+  return encode({
+    [TILE_LAYERS.clusters]: clusters.map((cluster) => ({
+      type: 1,
+      properties: {
+        count: cluster.count,
+        // One kind in the cluster: the map can show that kind's symbol.
+        kind: cluster.kinds.length === 1 ? cluster.kinds[0]! : 'mixed',
+        ...(cluster.count === 1 ? { id: cluster.id } : {}),
+      },
+      rings: point(cluster.px, cluster.py),
+    })),
+  });
+}
+
+function singleAssetTile(assets: repository.TileAsset[]): Tile {
   return encode({
     [TILE_LAYERS.assets]: assets.map((asset) => ({
       type: 1,
-      properties: {
-        id: asset.id,
-        kind: asset.kind,
-        category: asset.category,
-        name: asset.name,
-        precision: asset.precision,
-        socialCapital: asset.social_capital.join(','),
-        inclusion: asset.inclusion_features.join(','),
-      },
+      // What the map draws and what names the asset; the rest is one click away (GET
+      // /api/assets/{id}), and filters are applied before the tile is made.
+      properties: { id: asset.id, kind: asset.kind, category: asset.category, name: asset.name },
       rings: point(asset.px, asset.py),
     })),
   });
+}
+
+/**
+ * A vector tile of assets with the list's filters: clusters with counts up to
+ * CLUSTER_MAX_ZOOM, single assets (public location and public fields only) above it, unless
+ * that tile would hold too many (by count or by weight): then finer clusters.
+ */
+export async function assetTile(db: Kysely<DB>, tile: TileParams, query: AssetTileQuery, now: Date): Promise<Tile> {
+  const filters = assetTileFilters(query, now);
+  if (tile.z <= CLUSTER_MAX_ZOOM) return clusterTile(await repository.clustersInTile(db, tile, filters));
+  const assets = await repository.assetsInTile(db, tile, filters);
+  const single = assets && singleAssetTile(assets);
+  if (single && single.body.length <= MAX_TILE_BYTES) return single;
+  return clusterTile(await repository.clustersInTile(db, tile, filters, repository.DENSE_CLUSTER_CELL));
 }
 
 function ringsFromGeoJson(text: string): Rings {

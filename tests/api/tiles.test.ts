@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Asset, AssetPage } from '@kwartier/shared';
-import { buildTestApp, clearAssets, ensureDemoAreas } from '../helpers/app.ts';
+import { sql } from 'kysely';
+import { buildTestApp, clearAssets, ensureDemoAreas, testDatabase } from '../helpers/app.ts';
 import { badFields, createAsset } from '../helpers/fixtures.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { type DecodedFeature, boundsOf, decodeTile, features, tileOf } from '../helpers/tiles.ts';
@@ -99,6 +100,32 @@ describe('asset vector tiles', () => {
     const total = clusters.reduce((sum, f) => sum + Number(f.properties.count), 0);
     expect(total).toBe((await listInTile(t)).length);
     expect(clusters.some((f) => Number(f.properties.count) > 1)).toBe(true);
+  });
+
+  it('cluster a street-zoom tile that holds more assets than a tile should carry, and stay under 500 KB', async () => {
+    // 4,100 assets spread over one z14 tile in Amersfoort: past the 4,000 a tile carries singly.
+    const t = tileOf(5.3872, 52.1561, 14);
+    const [minLon, minLat, maxLon, maxLat] = boundsOf(t);
+    const { db } = await testDatabase();
+    await sql`INSERT INTO assets (kind, category, name, status, source, geom, precision)
+              SELECT 'initiative', 'inloop', 'Dicht ' || i, 'published', 'test',
+                     ST_SetSRID(ST_MakePoint(${minLon} + (${maxLon - minLon} * 0.9) * ((i % 64) + 0.5) / 64 + ${(maxLon - minLon) * 0.05},
+                                             ${minLat} + (${maxLat - minLat} * 0.9) * ((i / 64) + 0.5) / 65 + ${(maxLat - minLat) * 0.05}), 4326), 'exact'
+                FROM generate_series(0, 4099) AS i`.execute(db);
+    try {
+      const { response, tile: vt } = await tile(`/tiles/assets/${t.z}/${t.x}/${t.y}.mvt`);
+      expect(response.rawPayload.length).toBeLessThan(500 * 1024);
+      expect(vt.layers.assets).toBeUndefined();
+      const clusters = features(vt, 'clusters', t);
+      expect(clusters.reduce((sum, f) => sum + Number(f.properties.count), 0)).toBe(4_100);
+      // One zoom further each tile holds about a quarter: single assets again.
+      const inner = { z: 15, x: t.x * 2, y: t.y * 2 };
+      const { tile: closer } = await tile(`/tiles/assets/${inner.z}/${inner.x}/${inner.y}.mvt`);
+      expect(closer.layers.clusters).toBeUndefined();
+      expect(inside(features(closer, 'assets', inner), inner).length).toBeGreaterThan(900);
+    } finally {
+      await sql`DELETE FROM assets WHERE source = 'test' AND name LIKE 'Dicht %'`.execute(db);
+    }
   });
 
   it('carry an ETag and Cache-Control, and answer 304 when nothing changed', async () => {

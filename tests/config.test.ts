@@ -19,6 +19,17 @@ describe('configuration', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://kwartier.example.nl/' }).publicUrl).toBe('https://kwartier.example.nl');
   });
 
+  it('reads from replicas only beside a PostgreSQL primary, and keeps a writer on the primary 5 s by default', () => {
+    const primary = { DATABASE_URL: 'postgres://kwartier@primary/kwartier' };
+    expect(loadConfig(primary)).toMatchObject({ databaseReadUrls: [], readYourWritesSeconds: 5 });
+    expect(loadConfig({ ...primary, DATABASE_READ_URL: 'postgres://r1/kwartier, postgresql://r2/kwartier', READ_YOUR_WRITES_SECONDS: '0' })).toMatchObject({
+      databaseReadUrls: ['postgres://r1/kwartier', 'postgresql://r2/kwartier'],
+      readYourWritesSeconds: 0,
+    });
+    // The embedded database has no replicas: the message says what is missing.
+    expect(() => loadConfig({ DATABASE_READ_URL: 'postgres://r1/kwartier' })).toThrow(/DATABASE_READ_URL: needs DATABASE_URL/);
+  });
+
   it('treats an empty or blank variable as unset', () => {
     expect(loadConfig({ DATABASE_URL: '' }).databaseUrl).toBeUndefined();
     expect(loadConfig({ PORT: '  ' }).port).toBe(3000);
@@ -36,6 +47,9 @@ describe('configuration', () => {
     [{ SMTP_URL: 'http://mail.example.org' }, 'SMTP_URL'],
     [{ PUBLIC_URL: 'kwartier.example.nl' }, 'PUBLIC_URL'],
     [{ RATE_LIMIT_WINDOW_SECONDS: '0' }, 'RATE_LIMIT_WINDOW_SECONDS'],
+    [{ DATABASE_URL: 'postgres://primary/kwartier', DATABASE_READ_URL: 'mysql://replica/kwartier' }, 'DATABASE_READ_URL'],
+    [{ DATABASE_URL: 'postgres://primary/kwartier', DATABASE_READ_URL: ',' }, 'DATABASE_READ_URL'],
+    [{ READ_YOUR_WRITES_SECONDS: 'soon' }, 'READ_YOUR_WRITES_SECONDS'],
   ])('stops on %o and names %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`\\b${name}\\b`));

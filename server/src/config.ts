@@ -26,16 +26,29 @@ function trustProxySetting(value: string): false | number | string[] {
   return value.split(',');
 }
 
+const POSTGRES_URL = /^postgres(ql)?:\/\/.+/;
+
+/** One PostgreSQL URL, or several separated by commas (one per read replica). */
+const postgresUrlList = z
+  .string()
+  .transform((value) => value.split(',').map((url) => url.trim()).filter((url) => url !== ''))
+  .refine((urls) => urls.length > 0 && urls.every((url) => POSTGRES_URL.test(url)), {
+    message: 'expected PostgreSQL URLs separated by commas, such as postgres://user:password@replica1:5432/kwartier',
+  });
+
 /** Every environment variable Kwartier reads; the README documents the same list. */
-const EnvSchema = z.object({
+const EnvSchema = z
+  .object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: wholeNumber('expected a port number', 0, 65535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z
     .string()
-    .regex(/^postgres(ql)?:\/\/.+/, 'expected a PostgreSQL URL such as postgres://user:password@host:5432/kwartier')
+    .regex(POSTGRES_URL, 'expected a PostgreSQL URL such as postgres://user:password@host:5432/kwartier')
     .optional(),
+  DATABASE_READ_URL: postgresUrlList.optional(),
+  READ_YOUR_WRITES_SECONDS: wholeNumber('expected a number of seconds; 0 turns it off', 0, 300).default(5),
   DATABASE_POOL_SIZE: wholeNumber('expected a whole number', 1, 200).default(10),
   DATA_DIR: z.string().min(1).default('./data'),
   SEED_DEMO_DATA: booleanVariable.default(true),
@@ -51,7 +64,12 @@ const EnvSchema = z.object({
   MAIL_FROM: z.string().min(3).max(200).default('Kwartier <noreply@kwartier.invalid>'),
   RATE_LIMIT_WINDOW_SECONDS: wholeNumber('expected a number of seconds', 1, 86_400).default(900),
   REACH_REFRESH_SECONDS: wholeNumber('expected a number of seconds; 0 turns the refresher off', 0, 86_400).default(60),
-});
+  })
+  // Replicas copy a PostgreSQL primary; the embedded database has none to copy.
+  .refine((env) => env.DATABASE_READ_URL === undefined || env.DATABASE_URL !== undefined, {
+    path: ['DATABASE_READ_URL'],
+    message: 'needs DATABASE_URL: read replicas copy a PostgreSQL primary, and the embedded database has none',
+  });
 
 export type Config = {
   env: 'development' | 'production' | 'test';
@@ -61,6 +79,10 @@ export type Config = {
   /** Absent: the embedded PGlite database in `dataDir`. */
   databaseUrl: string | undefined;
   databasePoolSize: number;
+  /** PostgreSQL streaming replicas for reads (search, tiles, the buurtscan); empty: all on the primary. */
+  databaseReadUrls: string[];
+  /** How long after a client's write its reads go to the primary, so that it sees its own write. */
+  readYourWritesSeconds: number;
   dataDir: string;
   seedDemoData: boolean;
   /** Which proxies in front to believe for the client's address: none, a number of hops, or their addresses. */
@@ -104,6 +126,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    databaseReadUrls: e.DATABASE_READ_URL ?? [],
+    readYourWritesSeconds: e.READ_YOUR_WRITES_SECONDS,
     dataDir: e.DATA_DIR,
     seedDemoData: e.SEED_DEMO_DATA,
     trustProxy: e.TRUST_PROXY,

@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from './config.ts';
 import { buildApp } from './app.ts';
 import type { FastifyInstance } from 'fastify';
-import { type Database, DatabaseOpenError, openDatabase } from './plugins/db.ts';
+import { type Database, DatabaseOpenError, databaseOptions, openDatabase } from './plugins/db.ts';
 import { seedDemoDataIfEmpty } from '../../seeds/demo.ts';
 import { buildWebIfNeeded } from './lib/web-build.ts';
 import { startReachRefresher } from './modules/buurtscan/reach.service.ts';
@@ -20,10 +20,7 @@ async function main(): Promise<void> {
   // The database is opened before the app, so that a first start (PGlite creating its files
   // and PostGIS: 15 s or more) is not cut short by a plugin time-out, and so that a bad
   // DATABASE_URL or DATA_DIR stops the start with a message that names it.
-  const database = await openDatabase(
-    { databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize },
-    startupLog,
-  );
+  const database = await openDatabase(databaseOptions(config), startupLog);
   process.off('SIGINT', rememberStop);
   process.off('SIGTERM', rememberStop);
   if (stopRequestedDuringStart) {
@@ -50,7 +47,8 @@ async function main(): Promise<void> {
   // Reach is kept per gemeente and computed again where assets changed, ahead of the buurtscans.
   stopBeforeClosing.push(startReachRefresher(app.db, config.reachRefreshSeconds, app.log));
   const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
-  app.log.info(`Kwartier is running on http://${shownHost}:${config.port} (API docs at /docs, ${database.backend} database)`);
+  const replicas = database.hasReplica ? `, reads on ${config.databaseReadUrls.length} replica(s)` : '';
+  app.log.info(`Kwartier is running on http://${shownHost}:${config.port} (API docs at /docs, ${database.backend} database${replicas})`);
 }
 
 /** A start-up failure told in terms of the setting to change. */

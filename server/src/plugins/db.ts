@@ -1,11 +1,13 @@
 import path from 'node:path';
 import fp from 'fastify-plugin';
+import type { FastifyRequest } from 'fastify';
 import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
 import type { DB } from '../db/types.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { DatabaseOpenError, ensureFolder, lockDataDir } from '../db/data-dir-lock.ts';
+import { replicaReader } from '../db/replicas.ts';
 
 export { DatabaseOpenError };
 
@@ -13,7 +15,17 @@ export type Backend = 'pglite' | 'postgres';
 
 /** An open database: the only place in Kwartier that knows which engine runs. */
 export type Database = {
+  /** The primary: every write, and every read that must see the latest write. */
   db: Kysely<DB>;
+  /**
+   * Reads that may lag the primary by a moment (search, tiles, the buurtscan): PostgreSQL
+   * streaming replicas, taken in turn, or the primary while none answers. The primary's `db`
+   * itself when no replica is configured, and always on PGlite. Per request, use
+   * `request.readDb`, which also keeps a client that just wrote on the primary.
+   */
+  readDb: Kysely<DB>;
+  /** Whether `readDb` reads from replicas. */
+  hasReplica: boolean;
   backend: Backend;
   /** True when the database answers a query. */
   ping(): Promise<boolean>;
@@ -42,10 +54,11 @@ function describeUrl(url: string): string {
   }
 }
 
-async function openPostgres(url: string, poolSize: number, log: Logger): Promise<Database> {
+/** A pg pool that survives its database restarting. */
+function openPool(url: string, poolSize: number, connectionTimeoutMillis: number, log: Logger): pg.Pool {
   // No JIT: PostGIS functions are costed so high that PostgreSQL compiles a national tile's
   // query (2.7 s of a 5.3 s run, measured) where it would have run it in a fraction of that.
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000, options: '-c jit=off' });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis, options: '-c jit=off' });
   // Without a listener an idle client's error (a database restart) would kill the process;
   // the pool drops that client and the next query gets a fresh connection.
   pool.on('error', (err) => log.error({ err: { message: err.message } }, 'idle database connection lost'));
@@ -54,6 +67,17 @@ async function openPostgres(url: string, poolSize: number, log: Logger): Promise
   pool.on('connect', (client) => {
     client.on('error', (err) => log.error({ err: { message: err.message } }, 'database connection lost'));
   });
+  return pool;
+}
+
+/**
+ * A replica that does not answer at once is left for the primary rather than waited for: a
+ * read should not hang 5 s on every try while the replica is away.
+ */
+const REPLICA_CONNECT_TIMEOUT_MS = 2_000;
+
+async function openPostgres(url: string, readUrls: readonly string[], poolSize: number, log: Logger): Promise<Database> {
+  const pool = openPool(url, poolSize, 5_000, log);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   try {
     await sql`SELECT 1`.execute(db);
@@ -61,9 +85,13 @@ async function openPostgres(url: string, poolSize: number, log: Logger): Promise
     await db.destroy();
     throw new DatabaseOpenError(`DATABASE_URL: cannot reach PostgreSQL at ${describeUrl(url)}: ${(err as Error).message}`);
   }
+  const readers = readUrls.length > 0 ? await openReaders(readUrls, pool, poolSize, log) : { db, close: async () => {} };
+  const readDb = readers.db;
   const listeners = new Set<{ stop(): Promise<void> }>();
   return {
     db,
+    readDb,
+    hasReplica: readDb !== db,
     backend: 'postgres',
     ping: () => ping(db),
     listen: async (channel, handlers) => {
@@ -76,7 +104,34 @@ async function openPostgres(url: string, poolSize: number, log: Logger): Promise
     },
     close: async () => {
       await Promise.all([...listeners].map((listener) => listener.stop()));
+      await readers.close();
       await db.destroy();
+    },
+  };
+}
+
+/**
+ * The reader over the replicas. A replica that is down at start-up does not stop the start:
+ * its reads go to the primary until it answers (said in the log, naming the variable, in
+ * case the URL is wrong rather than the replica away).
+ */
+async function openReaders(readUrls: readonly string[], primaryPool: pg.Pool, poolSize: number, log: Logger) {
+  const replicas = await Promise.all(
+    readUrls.map(async (url) => {
+      const replica = { name: describeUrl(url), pool: openPool(url, poolSize, REPLICA_CONNECT_TIMEOUT_MS, log), answered: true };
+      try {
+        await replica.pool.query('SELECT 1');
+      } catch (err) {
+        replica.answered = false;
+        log.error({ replica: replica.name, err: { message: (err as Error).message } }, 'DATABASE_READ_URL: cannot reach this read replica yet; its reads go to the primary');
+      }
+      return replica;
+    }),
+  );
+  return {
+    db: replicaReader(replicas, primaryPool, log),
+    close: async () => {
+      await Promise.all(replicas.map(({ pool }) => pool.end()));
     },
   };
 }
@@ -134,7 +189,7 @@ async function openPglite(dataDir: string | null, log: Logger): Promise<Database
     const pglite = new PGlite({ extensions: { postgis } });
     await pglite.waitReady;
     const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
-    return { db, backend: 'pglite', ping: () => ping(db), listen: listenOnPglite(pglite), close: () => db.destroy() };
+    return { db, readDb: db, hasReplica: false, backend: 'pglite', ping: () => ping(db), listen: listenOnPglite(pglite), close: () => db.destroy() };
   }
   const root = path.resolve(dataDir);
   const folder = path.join(root, 'pglite');
@@ -147,6 +202,8 @@ async function openPglite(dataDir: string | null, log: Logger): Promise<Database
     const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
     return {
       db,
+      readDb: db,
+      hasReplica: false,
       backend: 'pglite',
       ping: () => ping(db),
       listen: listenOnPglite(pglite),
@@ -179,16 +236,17 @@ async function ping(db: Kysely<DB>): Promise<boolean> {
 }
 
 /**
- * Opens the database the configuration names: PostgreSQL when DATABASE_URL is set, otherwise
- * the embedded PGlite in DATA_DIR (or in memory when `dataDir` is null, for tests), and
- * brings its schema up to date.
+ * Opens the database the configuration names: PostgreSQL when DATABASE_URL is set (with read
+ * replicas when DATABASE_READ_URL names them), otherwise the embedded PGlite in DATA_DIR (or
+ * in memory when `dataDir` is null, for tests), and brings its schema up to date: on the
+ * primary only, as replicas copy it from there.
  */
 export async function openDatabase(
-  options: { databaseUrl: string | undefined; dataDir: string | null; poolSize?: number },
+  options: { databaseUrl: string | undefined; readUrls?: readonly string[]; dataDir: string | null; poolSize?: number },
   log: Logger,
 ): Promise<Database> {
   const database = options.databaseUrl
-    ? await openPostgres(options.databaseUrl, options.poolSize ?? 10, log)
+    ? await openPostgres(options.databaseUrl, options.readUrls ?? [], options.poolSize ?? 10, log)
     : await openPglite(options.dataDir, log);
   try {
     const applied = await migrateToLatest(database.db);
@@ -200,30 +258,87 @@ export async function openDatabase(
   return database;
 }
 
+/** What the server opens: the database and replicas the configuration names. */
+export function databaseOptions(config: Config): Parameters<typeof openDatabase>[0] {
+  return { databaseUrl: config.databaseUrl, readUrls: config.databaseReadUrls, dataDir: config.dataDir, poolSize: config.databasePoolSize };
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
+    /** The primary: writes, and reads that must see the latest write. */
     db: Kysely<DB>;
     database: Database;
   }
+  interface FastifyRequest {
+    /**
+     * Where this request's reads that may lag go: a replica, unless this client wrote a moment
+     * ago (then the primary, see `readerFor`). The primary when no replica is configured.
+     */
+    readDb: Kysely<DB>;
+  }
 }
+
+/** Set after a client's write: until when (epoch milliseconds) its reads go to the primary. */
+export const PRIMARY_COOKIE = 'kw_primary_until';
+
+/**
+ * Which database serves a request's reads: the rule of read-your-writes.
+ *
+ * Replicas lag the primary by a moment, so what must see one's own write reads the primary:
+ * - for READ_YOUR_WRITES_SECONDS after any successful write (POST, PUT, PATCH, DELETE) a
+ *   client made, through any process, all its `readDb` reads: the entry someone just added
+ *   or changed is in their list, on their map and in their buurtscan at once. A cookie carries
+ *   this, so that it holds behind a load balancer, signed in or not;
+ * - always, whatever the cookie says, everything a signed-in person reads about their own
+ *   account and work (the session itself, /api/me/*, their entries with status and history,
+ *   contact requests, matches, the moderation queue, agenda, analysts' weights and figures):
+ *   those handlers use `app.db`, never `request.readDb`.
+ * What reads replicas: the public search (the list, nearby, one asset, places), areas, tiles
+ * and the buurtscan's figures, which anyone may see a second late.
+ *
+ * The cookie is not signed: a made-up one only sends its holder's reads to the primary,
+ * which answers them as a replica would.
+ */
+export function readerFor(database: Pick<Database, 'db' | 'readDb' | 'hasReplica'>, primaryUntil: string | undefined, now: number): Kysely<DB> {
+  if (!database.hasReplica) return database.db;
+  const until = Number(primaryUntil);
+  return Number.isFinite(until) && until > now ? database.db : database.readDb;
+}
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export type DbPluginOptions = { config: Config; database?: Database };
 
 /**
- * Decorates the app with the database. A database handed in (tests share one across apps)
- * stays open when the app closes; one the plugin opened itself is closed with the app.
+ * Decorates the app with the database, and each request with the database its reads go to.
+ * A database handed in (tests share one across apps) stays open when the app closes; one the
+ * plugin opened itself is closed with the app.
  */
 export const dbPlugin = fp<DbPluginOptions>(
   async (app, { config, database }) => {
     const owned = database === undefined;
-    const open =
-      database ??
-      (await openDatabase(
-        { databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize },
-        app.log,
-      ));
+    const open = database ?? (await openDatabase(databaseOptions(config), app.log));
     app.decorate('database', open);
     app.decorate('db', open.db);
+    // A getter: read when a handler asks, after @fastify/cookie (the auth plugin) parsed the cookies.
+    app.decorateRequest('readDb', {
+      getter(this: FastifyRequest) {
+        return readerFor(open, this.cookies?.[PRIMARY_COOKIE], Date.now());
+      },
+    });
+    const windowSeconds = config.readYourWritesSeconds;
+    if (open.hasReplica && windowSeconds > 0) {
+      app.addHook('onSend', async (request, reply) => {
+        if (READ_METHODS.has(request.method) || reply.statusCode >= 400) return;
+        reply.setCookie(PRIMARY_COOKIE, String(Date.now() + windowSeconds * 1000), {
+          path: '/',
+          maxAge: windowSeconds,
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: request.protocol === 'https',
+        });
+      });
+    }
     if (owned) app.addHook('onClose', async () => open.close());
   },
   { name: 'db' },

@@ -11,6 +11,7 @@ import {
 } from '@kwartier/shared';
 import * as service from './areas.service.ts';
 
+/** Areas change once a year at most: they are read from a replica where one is configured. */
 export const areaRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/api/areas', {
     schema: {
@@ -20,7 +21,7 @@ export const areaRoutes: FastifyPluginAsyncZod = async (app) => {
       querystring: AreaListQuerySchema,
       response: { 200: AreaListSchema, 400: ApiErrorSchema },
     },
-    handler: async (request) => service.listAreas(app.db, request.query),
+    handler: async (request) => service.listAreas(request.readDb, request.query),
   });
 
   app.get('/api/areas/containing', {
@@ -30,7 +31,7 @@ export const areaRoutes: FastifyPluginAsyncZod = async (app) => {
       querystring: ContainingQuerySchema,
       response: { 200: ContainingResultSchema, 400: ApiErrorSchema },
     },
-    handler: async (request) => service.areasContaining(app.db, request.query.lon, request.query.lat, request.query.year),
+    handler: async (request) => service.areasContaining(request.readDb, request.query.lon, request.query.lat, request.query.year),
   });
 
   app.get('/api/areas/:code', {
@@ -42,7 +43,7 @@ export const areaRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: AreaFeatureSchema, 400: ApiErrorSchema, 404: ApiErrorSchema },
     },
     handler: async (request, reply) => {
-      const feature = await service.getArea(app.db, request.params.code, request.query.year);
+      const feature = await service.getArea(request.readDb, request.params.code, request.query.year);
       return reply.type('application/geo+json').send(feature);
     },
   });

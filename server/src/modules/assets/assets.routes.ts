@@ -16,6 +16,10 @@ const filterHelp =
   'Filters combine with AND. Within one filter any value matches (repeat the parameter or separate values with commas), ' +
   'except `inclusion`, where every feature named must be present. Without `status`, only published assets are listed; other statuses are for moderators.';
 
+/**
+ * The public search: read from a replica where one is configured (`request.readDb`, which keeps
+ * a client that just wrote on the primary). Writes to assets are in contributions.routes.ts.
+ */
 export const assetRoutes: FastifyPluginAsyncZod<AssetRoutesOptions> = async (app, { now }) => {
   app.get('/api/assets', {
     schema: {
@@ -25,7 +29,7 @@ export const assetRoutes: FastifyPluginAsyncZod<AssetRoutesOptions> = async (app
       querystring: AssetListQuerySchema,
       response: { 200: AssetPageSchema, 400: ApiErrorSchema, 403: ApiErrorSchema },
     },
-    handler: async (request) => service.listAssets(app.db, request.query, now(), request.viewer),
+    handler: async (request) => service.listAssets(request.readDb, request.query, now(), request.viewer),
   });
 
   app.get('/api/assets/nearby', {
@@ -36,7 +40,7 @@ export const assetRoutes: FastifyPluginAsyncZod<AssetRoutesOptions> = async (app
       querystring: NearbyQuerySchema,
       response: { 200: NearbyResultSchema, 400: ApiErrorSchema, 403: ApiErrorSchema },
     },
-    handler: async (request) => service.nearbyAssets(app.db, request.query, now(), request.viewer),
+    handler: async (request) => service.nearbyAssets(request.readDb, request.query, now(), request.viewer),
   });
 
   app.get('/api/assets/:id', {
@@ -47,6 +51,6 @@ export const assetRoutes: FastifyPluginAsyncZod<AssetRoutesOptions> = async (app
       params: AssetIdParamsSchema,
       response: { 200: AssetSchema, 400: ApiErrorSchema, 404: ApiErrorSchema },
     },
-    handler: async (request) => service.getAsset(app.db, request.params.id, request.viewer),
+    handler: async (request) => service.getAsset(request.readDb, request.params.id, request.viewer),
   });
 };

@@ -63,7 +63,7 @@ export const buurtscanRoutes: FastifyPluginAsyncZod<BuurtscanRoutesOptions> = as
     config: app.limitedTo('buurtscan', 300),
     handler: async (request) => {
       checkScope(request.query);
-      return service.buurtscan(app.db, request.query, now());
+      return service.buurtscan(request.readDb, request.query, now(), app.db);
     },
   });
 
@@ -74,7 +74,7 @@ export const buurtscanRoutes: FastifyPluginAsyncZod<BuurtscanRoutesOptions> = as
       reply
         .type('application/geo+json; charset=utf-8')
         .header('content-disposition', `attachment; filename="buurtscan-${request.query.gemeente ?? 'nl'}-${request.query.level}.geojson"`)
-        .send(JSON.stringify(await service.buurtscanGeoJson(app.db, checkScope(request.query), now()))),
+        .send(JSON.stringify(await service.buurtscanGeoJson(request.readDb, checkScope(request.query), now(), app.db))),
   });
 
   app.get('/api/buurtscan.csv', {
@@ -84,7 +84,7 @@ export const buurtscanRoutes: FastifyPluginAsyncZod<BuurtscanRoutesOptions> = as
       reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="buurtscan-${request.query.gemeente ?? 'nl'}-${request.query.level}.csv"`)
-        .send(await service.buurtscanCsv(app.db, checkScope(request.query), now())),
+        .send(await service.buurtscanCsv(request.readDb, checkScope(request.query), now(), app.db)),
   });
 
   app.get('/api/buurtscan/wijkanalyse/:code', {
@@ -94,7 +94,7 @@ export const buurtscanRoutes: FastifyPluginAsyncZod<BuurtscanRoutesOptions> = as
       params: AreaCodeParamsSchema,
       response: { 200: WijkanalyseSchema, ...errors },
     },
-    handler: async (request) => service.wijkanalyse(app.db, request.params.code, now()),
+    handler: async (request) => service.wijkanalyse(request.readDb, request.params.code, now(), app.db),
   });
 
   app.get('/api/buurtscan/gaps', {
@@ -104,12 +104,13 @@ export const buurtscanRoutes: FastifyPluginAsyncZod<BuurtscanRoutesOptions> = as
       querystring: GapsQuerySchema,
       response: { 200: GapsSchema, 400: ApiErrorSchema, 404: ApiErrorSchema },
     },
-    handler: async (request) => service.gaps(app.db, request.query),
+    handler: async (request) => service.gaps(request.readDb, request.query),
   });
 
   // Spreidingsbeleid: for analysts. The figures about people placed in a buurt are small
   // counts about vulnerable people; they and the scores built on them stay with analysts,
-  // except the placements with small counts suppressed.
+  // except the placements with small counts suppressed. Read on the primary: these are the
+  // analysts' own working figures and weights, which they expect to see as just entered.
 
   app.get('/api/buurtscan/scores', {
     schema: {

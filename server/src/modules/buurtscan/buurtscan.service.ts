@@ -13,6 +13,7 @@ import {
 } from '@kwartier/shared';
 import type { DB } from '../../db/types.ts';
 import { AppError } from '../../lib/errors.ts';
+import { isDatabaseUnavailable } from '../../plugins/errors.ts';
 import { csvDocument } from '../../lib/csv.ts';
 import { latestYear } from '../areas/areas.repository.ts';
 import * as repository from './buurtscan.repository.ts';
@@ -40,11 +41,26 @@ export async function yearOf(db: Kysely<DB>, level: 'buurt' | 'wijk' | 'gemeente
 }
 
 /**
+ * Reach is brought up to date on the primary, the only database that can write, and read with
+ * the rest of the scan from `reader` (a replica may show it a moment later). When a replica
+ * answers and the primary does not (a restart), the scan is served with reach as the replica
+ * has it rather than not at all.
+ */
+async function freshenReach(primary: Kysely<DB>, reader: Kysely<DB>, scope: repository.AreaScope): Promise<void> {
+  try {
+    await ensureReachFresh(primary, scope);
+  } catch (error) {
+    if (primary === reader || !isDatabaseUnavailable(error)) throw error;
+  }
+}
+
+/**
  * The buurtscan: every asked indicator for every area of a level (in one gemeente, or all),
  * computed in the database. Counts and ratios come from one aggregate query; each reach
- * indicator from one spatial query.
+ * indicator from one spatial query. `db` reads (a replica, or the primary); `primary` keeps
+ * the reach cache.
  */
-export async function buurtscan(db: Kysely<DB>, query: BuurtscanQuery, now: Date): Promise<Buurtscan> {
+export async function buurtscan(db: Kysely<DB>, query: BuurtscanQuery, now: Date, primary: Kysely<DB> = db): Promise<Buurtscan> {
   const year = await yearOf(db, query.level, query.year);
   const indicators = (query.indicators ?? INDICATORS.map((indicator) => indicator.code)).map((code) => indicatorByCode(code)!);
   const scope = { level: query.level, year, gemeente: query.gemeente };
@@ -57,7 +73,7 @@ export async function buurtscan(db: Kysely<DB>, query: BuurtscanQuery, now: Date
   );
   const reach = new Map<string, Map<string, number | null>>();
   const reachIndicators = indicators.filter((indicator) => indicator.measure.type === 'reach');
-  if (reachIndicators.length > 0) await ensureReachFresh(db, scope);
+  if (reachIndicators.length > 0) await freshenReach(primary, db, scope);
   for (const indicator of reachIndicators) {
     const measure = indicator.measure as Extract<typeof indicator.measure, { type: 'reach' }>;
     reach.set(indicator.code, await reachOf(db, scope, measure.target, measure.meters));
@@ -105,8 +121,8 @@ export async function gaps(
 }
 
 /** The buurtscan as GeoJSON: each area's boundary with its figures as properties. */
-export async function buurtscanGeoJson(db: Kysely<DB>, query: BuurtscanQuery, now: Date) {
-  const scan = await buurtscan(db, query, now);
+export async function buurtscanGeoJson(db: Kysely<DB>, query: BuurtscanQuery, now: Date, primary: Kysely<DB> = db) {
+  const scan = await buurtscan(db, query, now, primary);
   const geometries = await repository.areaGeometries(db, { level: scan.level, year: scan.year!, gemeente: query.gemeente });
   return {
     type: 'FeatureCollection' as const,
@@ -122,8 +138,8 @@ export async function buurtscanGeoJson(db: Kysely<DB>, query: BuurtscanQuery, no
 }
 
 /** The buurtscan as CSV: a row per area, a column per indicator code (UTF-8 with a BOM). */
-export async function buurtscanCsv(db: Kysely<DB>, query: BuurtscanQuery, now: Date): Promise<string> {
-  const scan = await buurtscan(db, query, now);
+export async function buurtscanCsv(db: Kysely<DB>, query: BuurtscanQuery, now: Date, primary: Kysely<DB> = db): Promise<string> {
+  const scan = await buurtscan(db, query, now, primary);
   return csvDocument(
     ['code', 'name', 'level', 'gemeente', 'inhabitants', 'assets', ...scan.indicators],
     scan.areas.map((area) => [area.code, area.name, area.level, area.gemeenteCode, area.inhabitants, area.assets, ...scan.indicators.map((code) => area.values[code])]),
@@ -136,14 +152,14 @@ export async function buurtscanCsv(db: Kysely<DB>, query: BuurtscanQuery, now: D
  * the buurten without a peer-support group, meeting place, walk-in or contact point within
  * 1 km, and the published assets that carry the wijk.
  */
-export async function wijkanalyse(db: Kysely<DB>, code: string, now: Date): Promise<Wijkanalyse> {
+export async function wijkanalyse(db: Kysely<DB>, code: string, now: Date, primary: Kysely<DB> = db): Promise<Wijkanalyse> {
   const year = await yearOf(db, 'wijk', undefined);
   const wijk = (await repository.areaCounts(db, { level: 'wijk', year }, [])).find((row) => row.code === code);
   if (!wijk) throw new AppError('NOT_FOUND', 404, 'Wijk not found');
   const indicators = [...WIJKANALYSE_INDICATORS];
   const [ofWijk, ofGemeente] = await Promise.all([
-    buurtscan(db, { level: 'wijk', gemeente: wijk.gemeente_code, indicators }, now),
-    buurtscan(db, { level: 'gemeente', gemeente: wijk.gemeente_code, indicators }, now),
+    buurtscan(db, { level: 'wijk', gemeente: wijk.gemeente_code, indicators }, now, primary),
+    buurtscan(db, { level: 'gemeente', gemeente: wijk.gemeente_code, indicators }, now, primary),
   ]);
   const wijkValues = ofWijk.areas.find((row) => row.code === code)!.values;
   const gemeenteValues = ofGemeente.areas[0]?.values ?? {};

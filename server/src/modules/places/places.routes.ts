@@ -10,6 +10,6 @@ export const placeRoutes: FastifyPluginAsyncZod<{ locatieserverUrl: string | nul
       querystring: PlaceQuerySchema,
       response: { 200: PlaceListSchema, 400: ApiErrorSchema },
     },
-    handler: async (request) => ({ items: await service.searchPlaces(app.db, request.query.q, locatieserverUrl, request.log) }),
+    handler: async (request) => ({ items: await service.searchPlaces(request.readDb, request.query.q, locatieserverUrl, request.log) }),
   });
 };

@@ -181,12 +181,14 @@ async function listenOnPostgres(url: string, channel: string, handlers: Notifica
 
 async function openPglite(dataDir: string | null, log: Logger): Promise<Database> {
   // Imported lazily: PGlite's WebAssembly is large, and a PostgreSQL deployment never needs it.
-  const [{ PGlite }, { postgis }] = await Promise.all([
+  const [{ PGlite }, { postgis }, { pg_trgm }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('@electric-sql/pglite-postgis'),
+    // Trigram indexes make text search (ILIKE '%...%') fast: migrations/20261201130000_text_search.ts.
+    import('@electric-sql/pglite/contrib/pg_trgm'),
   ]);
   if (dataDir === null) {
-    const pglite = new PGlite({ extensions: { postgis } });
+    const pglite = new PGlite({ extensions: { postgis, pg_trgm } });
     await pglite.waitReady;
     const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
     return { db, readDb: db, hasReplica: false, backend: 'pglite', ping: () => ping(db), listen: listenOnPglite(pglite), close: () => db.destroy() };
@@ -197,7 +199,7 @@ async function openPglite(dataDir: string | null, log: Logger): Promise<Database
   const unlock = await lockDataDir(root);
   try {
     log.info({ folder }, 'opening the embedded database');
-    const pglite = new PGlite(folder, { extensions: { postgis } });
+    const pglite = new PGlite(folder, { extensions: { postgis, pg_trgm } });
     await pglite.waitReady;
     const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
     return {

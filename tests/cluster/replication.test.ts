@@ -174,21 +174,30 @@ describe.runIf(backendUnderTest === 'postgres')('docker-compose.yml, profile pro
     expect((JSON.parse(nearby.body) as { items: Asset[] }).items.map((item) => item.id)).toContain(asset.id);
   });
 
-  it("shows a changed asset's new name in its tile on both processes", async () => {
+  it("shows a changed asset's new name in its tile on both processes, also while the replica lags", async () => {
     // Both processes have the tile (in their caches, where they keep one).
     expect(await namesInTile(appA, asset)).toEqual(['Buurtkamer Replica']);
     expect(await namesInTile(appB, asset)).toEqual(['Buurtkamer Replica']);
 
-    const changed = await request(appA, `/api/assets/${asset.id}`, { method: 'PATCH', json: { name: 'Buurtkamer Hernoemd' }, cookies: asModerator() });
-    expect(changed.status, changed.body).toBe(200);
+    // Replay paused: the replica keeps the old name, so a tile made from it would be stale.
+    await replayOnReplica('pause');
+    try {
+      const changed = await request(appA, `/api/assets/${asset.id}`, { method: 'PATCH', json: { name: 'Buurtkamer Hernoemd' }, cookies: asModerator() });
+      expect(changed.status, changed.body).toBe(200);
 
-    const isFresh = (names: string[]) => names.length === 1 && names[0] === 'Buurtkamer Hernoemd';
-    const [onA, onB] = await Promise.all([
-      eventually(() => namesInTile(appA, asset), isFresh),
-      eventually(() => namesInTile(appB, asset), isFresh),
-    ]);
-    expect(onA).toEqual(['Buurtkamer Hernoemd']);
-    expect(onB).toEqual(['Buurtkamer Hernoemd']);
+      const isFresh = (names: string[]) => names.length === 1 && names[0] === 'Buurtkamer Hernoemd';
+      const [onA, onB] = await Promise.all([
+        eventually(() => namesInTile(appA, asset), isFresh),
+        eventually(() => namesInTile(appB, asset), isFresh),
+      ]);
+      expect(onA).toEqual(['Buurtkamer Hernoemd']);
+      expect(onB).toEqual(['Buurtkamer Hernoemd']);
+      // The replica was still behind: the fresh tiles came from the primary.
+      const fromReplica = await request(appB, `/api/assets/${asset.id}`);
+      expect((JSON.parse(fromReplica.body) as Asset).name).toBe('Buurtkamer Replica');
+    } finally {
+      await replayOnReplica('resume');
+    }
   });
 
   it('keeps answering reads while the primary restarts, and takes writes again after it without a restart of the apps', async () => {

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ApiErrorSchema, AreaTileQuerySchema, AssetTileQuerySchema, TileParamsSchema } from '@kwartier/shared';
 import * as service from './tiles.service.ts';
 import { type CachedTile, parseNotification, TileCache } from './tiles.cache.ts';
+import { ReplicaFreshness } from './tiles.replica.ts';
 
 export type TileRoutesOptions = { now: () => Date; cacheBytes?: number };
 
@@ -31,15 +32,25 @@ const tileDescription =
 
 export const tileRoutes: FastifyPluginAsyncZod<TileRoutesOptions> = async (app, { now, cacheBytes }) => {
   const cache = new TileCache(cacheBytes ?? DEFAULT_CACHE_BYTES);
+  const freshness = new ReplicaFreshness(app.database);
   // Every process hears every committed change, its own and the others'.
   let stopListening: (() => Promise<void>) | undefined;
   app.addHook('onReady', async () => {
     stopListening = await app.database.listen(CHANNEL, {
-      onMessage: (payload) => cache.applyNotification(parseNotification(payload)),
-      onReset: () => cache.clear(),
+      onMessage: (payload) => {
+        cache.applyNotification(parseNotification(payload));
+        freshness.noteChange();
+      },
+      onReset: () => {
+        cache.clear();
+        freshness.noteChange();
+      },
     });
   });
-  app.addHook('onClose', async () => stopListening?.());
+  app.addHook('onClose', async () => {
+    freshness.stop();
+    await stopListening?.();
+  });
 
   app.get('/tiles/assets/:z/:x/:y.mvt', {
     schema: {
@@ -53,7 +64,8 @@ export const tileRoutes: FastifyPluginAsyncZod<TileRoutesOptions> = async (app, 
     handler: async (request, reply) => {
       const moment = now();
       const key = { layer: 'assets' as const, ...request.params, variant: service.assetTileVariant(request.query, moment) };
-      return sendTile(request, reply, await cache.through(key, () => service.assetTile(app.db, request.params, request.query, moment)));
+      const make = () => freshness.read(request.readDb, (db) => service.assetTile(db, request.params, request.query, moment));
+      return sendTile(request, reply, await cache.through(key, make));
     },
   });
 
@@ -68,7 +80,8 @@ export const tileRoutes: FastifyPluginAsyncZod<TileRoutesOptions> = async (app, 
     handler: async (request, reply) => {
       const { level, year } = request.query;
       const key = { layer: 'areas' as const, ...request.params, variant: `${level}:${year ?? 'latest'}` };
-      return sendTile(request, reply, await cache.through(key, () => service.areaTile(app.db, request.params, level, year)));
+      const make = () => freshness.read(request.readDb, (db) => service.areaTile(db, request.params, level, year));
+      return sendTile(request, reply, await cache.through(key, make));
     },
   });
 };

@@ -234,6 +234,7 @@ type BackendResult = {
   timings: Timing[];
   tiles: TileTiming[];
   tile: { requestsPerSecond: number; line: string };
+  health: { requestsPerSecond: number; line: string };
   hello: { requestsPerSecond: number; line: string };
   idle: number[];
   loadRowsPerSecond: number;
@@ -254,14 +255,17 @@ async function benchBackend(backend: string, database: Database, url: string | u
     // The densest z14 tile, cached by the requests above.
     const warmTile = densestTiles(14, 1)[0]!;
     const tileThroughput = await throughput(`${base}/tiles/assets/${warmTile.z}/${warmTile.x}/${warmTile.y}.mvt`);
+    // The app's own floor: its cheapest route through all of Kwartier's hooks and plugins.
+    const health = await throughput(`${base}/health`);
     const hello = await helloWorldThroughput();
-    console.log(`  throughput, warm tile:  ${describeThroughput(tileThroughput)}\n  throughput, hello-world: ${describeThroughput(hello)}`);
+    console.log(`  throughput, warm tile:   ${describeThroughput(tileThroughput)}\n  throughput, GET /health: ${describeThroughput(health)}\n  throughput, hello-world: ${describeThroughput(hello)}`);
     // Utrecht at zoom 13: single assets (above the cluster zoom) where they are densest.
     const idle = await firstIdleTimes(base, '/?view=5.1214,52.0907,13', WEB_RUNS);
     console.log(`  map first idle (Utrecht, zoom 13): ${idle.join(', ')} ms`);
     return [{
       backend, timings, tiles, idle,
       tile: { requestsPerSecond: tileThroughput.requestsPerSecond, line: describeThroughput(tileThroughput) },
+      health: { requestsPerSecond: health.requestsPerSecond, line: describeThroughput(health) },
       hello: { requestsPerSecond: hello.requestsPerSecond, line: describeThroughput(hello) },
       loadRowsPerSecond: load.rows / (load.ms / 1000),
     }];
@@ -291,7 +295,7 @@ function printTimings(results: BackendResult[]): void {
   }
   console.log('\nThroughput (autocannon) and the map');
   for (const r of results) {
-    console.log(`${r.backend.padEnd(9)}warm z14 tile ${r.tile.line}\n${''.padEnd(9)}hello-world   ${r.hello.line}\n${''.padEnd(9)}warm tile = ${((100 * r.tile.requestsPerSecond) / r.hello.requestsPerSecond).toFixed(0)}% of hello-world`);
+    console.log(`${r.backend.padEnd(9)}warm z14 tile ${r.tile.line}\n${''.padEnd(9)}GET /health   ${r.health.line}\n${''.padEnd(9)}hello-world   ${r.hello.line}\n${''.padEnd(9)}warm tile = ${((100 * r.tile.requestsPerSecond) / r.hello.requestsPerSecond).toFixed(0)}% of hello-world`);
     console.log(`${''.padEnd(9)}map first idle: median ${median(r.idle)} ms (${r.idle.join(', ')}); load ${Math.round(r.loadRowsPerSecond).toLocaleString('en')} rows/s`);
   }
 }

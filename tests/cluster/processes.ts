@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -63,13 +63,18 @@ export async function startCluster(cluster: Cluster, settings: string[] = []): P
   await asPostgres('pg_ctl', ['-D', `${cluster.dir}/data`, '-l', `${cluster.dir}/pg.log`, '-o', options.join(' '), '-w', '-t', '60', 'start']);
 }
 
-/** The primary: wal_level=replica, and replication connections from 127.0.0.1 without a password. */
-export async function initPrimary(dir: string, port: number): Promise<Cluster> {
+/** A new cluster in `dir/data`, trusted from 127.0.0.1 only, started with `settings`. */
+export async function initCluster(dir: string, port: number, settings: string[] = []): Promise<Cluster> {
   await postgresFolder(dir);
   await asPostgres('initdb', ['-D', `${dir}/data`, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale']);
   const cluster = { dir, port };
-  await startCluster(cluster, ['wal_level=replica', 'max_wal_senders=5']);
+  await startCluster(cluster, settings);
   return cluster;
+}
+
+/** The primary: wal_level=replica, and replication connections from 127.0.0.1 without a password. */
+export async function initPrimary(dir: string, port: number): Promise<Cluster> {
+  return initCluster(dir, port, ['wal_level=replica', 'max_wal_senders=5']);
 }
 
 /** A streaming replica of `primary`, copied with pg_basebackup -R (standby.signal, primary_conninfo). */
@@ -84,10 +89,63 @@ export async function initReplica(primary: Cluster, dir: string, port: number, u
   return cluster;
 }
 
-/** Stops and starts PostgreSQL, as a restart for an upgrade or a changed setting does. */
-export async function restartCluster(cluster: Cluster): Promise<void> {
+/**
+ * Stops and starts PostgreSQL, as a restart for an upgrade or a changed setting does (`fast`:
+ * connections are told), or as an operator's emergency restart (`immediate`: no shutdown
+ * checkpoint, crash recovery at the start).
+ */
+export async function restartCluster(cluster: Cluster, mode: 'fast' | 'immediate' = 'fast'): Promise<void> {
   // -l again: without it the new server writes to our pipe, which then never closes.
-  await asPostgres('pg_ctl', ['-D', `${cluster.dir}/data`, '-l', `${cluster.dir}/pg.log`, '-m', 'fast', '-w', '-t', '60', 'restart']);
+  await asPostgres('pg_ctl', ['-D', `${cluster.dir}/data`, '-l', `${cluster.dir}/pg.log`, '-m', mode, '-w', '-t', '60', 'restart']);
+}
+
+/** The postmaster's pid: the first line of its postmaster.pid. */
+export function postmasterPid(cluster: Cluster): number {
+  return Number.parseInt(readFileSync(`${cluster.dir}/data/postmaster.pid`, 'utf8').split('\n')[0]!, 10);
+}
+
+function readIfThere(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** Pids whose parent is `pid`, from /proc (each backend is a child of the postmaster). */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      // The parent pid is the 4th field of /proc/PID/stat, after the command in parentheses;
+      // a process may end between the listing and the read.
+      const stat = readIfThere(`/proc/${entry}/stat`);
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+    })
+    .map(Number);
+}
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * A crash: SIGKILL to the postmaster and every one of its processes at the same moment, as a
+ * power cut would stop them; nothing gets to flush or checkpoint. Killing the postmaster alone
+ * would leave its backends running (each is its own process group), and a new postmaster
+ * refuses to start while they hold the shared memory. Resolves once all of them are gone;
+ * postmaster.pid stays behind, as after a real crash.
+ */
+export async function crashCluster(cluster: Cluster): Promise<void> {
+  const postmaster = postmasterPid(cluster);
+  const pids = [postmaster, ...childrenOf(postmaster)];
+  for (const pid of pids) process.kill(pid, 'SIGKILL');
+  while (pids.some(isAlive)) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
 /** `immediate` to clean up quickly; `fast` as an orderly shutdown (connections are told). */
@@ -141,4 +199,49 @@ export async function stopApp(app: AppProcess | undefined): Promise<void> {
   const timer = setTimeout(() => app.child.kill('SIGKILL'), 5_000);
   await exited;
   clearTimeout(timer);
+}
+
+/** SIGKILL, as the OOM killer or a pulled plug stops a process: no shutdown code runs. */
+export async function killApp(app: AppProcess): Promise<void> {
+  if (app.child.exitCode !== null || app.child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => app.child.once('exit', () => resolve()));
+  app.child.kill('SIGKILL');
+  await exited;
+}
+
+export type Answer = { status: number; body: string; contentType: string; cookies: string[]; bytes: Buffer };
+
+export type CallOptions = {
+  method?: string;
+  /** Sent as JSON. */
+  json?: unknown;
+  /** Sent as it is, with `contentType`. */
+  body?: string;
+  contentType?: string;
+  /** name=value pairs, as a browser sends them back. */
+  cookies?: string[];
+  /** The session's CSRF token, which every write with a session cookie must carry. */
+  csrfToken?: string;
+  /** A request that takes longer is aborted (the promise rejects with a TimeoutError). */
+  timeoutMs?: number;
+};
+
+/** One HTTP request to an app process, its answer read to the end. */
+export async function call(app: AppProcess, pathname: string, init: CallOptions = {}): Promise<Answer> {
+  const headers: Record<string, string> = {};
+  if (init.json !== undefined) headers['content-type'] = 'application/json';
+  else if (init.contentType) headers['content-type'] = init.contentType;
+  if (init.cookies?.length) headers.cookie = init.cookies.join('; ');
+  if (init.csrfToken) headers['x-csrf-token'] = init.csrfToken;
+  const body = init.json !== undefined ? JSON.stringify(init.json) : init.body;
+  const response = await fetch(`${app.url}${pathname}`, {
+    method: init.method ?? 'GET',
+    headers,
+    ...(body !== undefined ? { body } : {}),
+    ...(init.timeoutMs ? { signal: AbortSignal.timeout(init.timeoutMs) } : {}),
+  });
+  const bytes = Buffer.from(await response.arrayBuffer());
+  // name=value of each cookie set, to send back as a browser would.
+  const cookies = response.headers.getSetCookie().map((line) => line.split(';')[0]!);
+  return { status: response.status, body: bytes.toString('utf8'), contentType: response.headers.get('content-type') ?? '', cookies, bytes };
 }

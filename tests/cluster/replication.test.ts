@@ -11,8 +11,10 @@ import { TEST_PASSWORD } from '../helpers/auth.ts';
 import { decodeTile, features, tileOf } from '../helpers/tiles.ts';
 import { REPLICA_RETRY_MS } from '../../server/src/db/replicas.ts';
 import {
+  type Answer,
   type AppProcess,
   type Cluster,
+  call,
   freePort,
   initPrimary,
   initReplica,
@@ -46,22 +48,10 @@ let moderator: { cookie: string; csrfToken: string };
 
 const urlOf = (cluster: Cluster) => `postgres://postgres@127.0.0.1:${cluster.port}/${DATABASE}`;
 
-type Answer = { status: number; body: string; cookies: string[]; bytes: Buffer };
-
-async function request(app: AppProcess, pathname: string, init: { method?: string; json?: unknown; cookies?: string[] } = {}): Promise<Answer> {
-  const headers: Record<string, string> = {};
-  if (init.json !== undefined) headers['content-type'] = 'application/json';
-  if (init.cookies?.length) headers.cookie = init.cookies.join('; ');
-  if (init.method && init.method !== 'GET') headers['x-csrf-token'] = moderator.csrfToken;
-  const response = await fetch(`${app.url}${pathname}`, {
-    method: init.method ?? 'GET',
-    headers,
-    ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
-  });
-  const bytes = Buffer.from(await response.arrayBuffer());
-  // name=value of each cookie set, to send back as a browser would.
-  const cookies = response.headers.getSetCookie().map((line) => line.split(';')[0]!);
-  return { status: response.status, body: bytes.toString('utf8'), cookies, bytes };
+/** As the moderator: their CSRF token on every write. */
+function request(app: AppProcess, pathname: string, init: { method?: string; json?: unknown; cookies?: string[] } = {}): Promise<Answer> {
+  const write = init.method !== undefined && init.method !== 'GET';
+  return call(app, pathname, { ...init, ...(write ? { csrfToken: moderator.csrfToken } : {}) });
 }
 
 const asModerator = (extra: string[] = []) => [`kw_session=${moderator.cookie}`, ...extra];

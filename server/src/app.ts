@@ -102,7 +102,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(hsdsImportRoutes);
   await app.register(exportRoutes);
   await app.register(areaImportRoutes);
-  await app.register(tileRoutes, { now });
+  await app.register(tileRoutes, { now, cacheBytes: config.tileCacheBytes });
   await app.register(placeRoutes, { locatieserverUrl: config.locatieserverUrl });
   await app.register(hsdsRoutes, { locatieserverUrl: config.locatieserverUrl });
   await app.register(clientConfigRoutes, { mapStyleUrl: config.mapStyleUrl });

@@ -64,6 +64,7 @@ const EnvSchema = z
   MAIL_FROM: z.string().min(3).max(200).default('Kwartier <noreply@kwartier.invalid>'),
   RATE_LIMIT_WINDOW_SECONDS: wholeNumber('expected a number of seconds', 1, 86_400).default(900),
   REACH_REFRESH_SECONDS: wholeNumber('expected a number of seconds; 0 turns the refresher off', 0, 86_400).default(60),
+  TILE_CACHE_MB: wholeNumber('expected a number of megabytes; 0 keeps no tiles', 0, 65_536).default(64),
   })
   // Replicas copy a PostgreSQL primary; the embedded database has none to copy.
   .refine((env) => env.DATABASE_READ_URL === undefined || env.DATABASE_URL !== undefined, {
@@ -100,6 +101,8 @@ export type Config = {
   rateLimitWindowSeconds: number;
   /** How often the server computes reach again for gemeenten where assets changed; 0: only when asked. */
   reachRefreshSeconds: number;
+  /** How many bytes of vector tiles each process keeps in memory (0: none). */
+  tileCacheBytes: number;
 };
 
 export class ConfigError extends Error {
@@ -138,5 +141,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM,
     rateLimitWindowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
     reachRefreshSeconds: e.REACH_REFRESH_SECONDS,
+    tileCacheBytes: e.TILE_CACHE_MB * 2 ** 20,
   };
 }

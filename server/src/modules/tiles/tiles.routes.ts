@@ -5,11 +5,10 @@ import * as service from './tiles.service.ts';
 import { type CachedTile, parseNotification, TileCache } from './tiles.cache.ts';
 import { ReplicaFreshness } from './tiles.replica.ts';
 
-export type TileRoutesOptions = { now: () => Date; cacheBytes?: number };
+export type TileRoutesOptions = { now: () => Date; cacheBytes: number };
 
 /** The channel the tile triggers notify (migrations/20261201110000_tile_invalidation.ts). */
 const CHANNEL = 'kwartier_tiles';
-const DEFAULT_CACHE_BYTES = 64 * 2 ** 20;
 
 /**
  * Data changes under a tile at any time (a new asset, an edit). Browsers and proxies keep a
@@ -31,7 +30,7 @@ const tileDescription =
   'A Mapbox Vector Tile (extent 4096). Up to zoom 12 the `clusters` layer holds counts per square; above it, the `assets` layer holds single assets at their public location.';
 
 export const tileRoutes: FastifyPluginAsyncZod<TileRoutesOptions> = async (app, { now, cacheBytes }) => {
-  const cache = new TileCache(cacheBytes ?? DEFAULT_CACHE_BYTES);
+  const cache = new TileCache(cacheBytes);
   const freshness = new ReplicaFreshness(app.database);
   // Every process hears every committed change, its own and the others'.
   let stopListening: (() => Promise<void>) | undefined;

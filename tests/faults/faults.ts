@@ -77,6 +77,12 @@ export function judge(answer: Answer): 'ok' | 'unavailable' | string {
   return clean ? 'unavailable' : `${answer.status} ${answer.contentType} ${answer.body.slice(0, 300)}`;
 }
 
+/** An answer no fault excuses: anything but a 2xx or a clean 503. */
+export const isDefect = (verdict: string) => verdict !== 'ok' && verdict !== 'unavailable';
+
+/** A verdict as counted: "ok", "unavailable", or "defect" (the defects themselves are listed apart). */
+export const tallyLabel = (verdict: string) => (isDefect(verdict) ? 'defect' : verdict);
+
 /** What a request that never got an answer ended with: a reset connection, or a time-out (a hang). */
 export function failureOf(error: unknown): string {
   const { name, message, cause } = error as Error & { cause?: { code?: string } };

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backendUnderTest } from '../helpers/app.ts';
 import { type AppProcess, call, killApp, startApp, stopApp } from '../cluster/processes.ts';
-import { type Session, Tally, callAs, cleanUp, failureOf, idOf, judge, removeFolder, seconds, submit, tempRoot } from './faults.ts';
+import { type Session, Tally, callAs, cleanUp, failureOf, idOf, isDefect, judge, removeFolder, seconds, submit, tallyLabel, tempRoot } from './faults.ts';
 
 /**
  * Issue 9, faults, on the embedded database: Kwartier on PGlite (no DATABASE_URL) killed with
@@ -59,6 +59,7 @@ describe.runIf(backendUnderTest === 'pglite')('the embedded database (PGlite) af
 
     const acknowledged: Array<{ id: string; author: Session }> = [];
     const tally = new Tally();
+    const defects: string[] = [];
     let killed: Promise<void> | undefined;
     const writer = async (session: Session, w: number) => {
       for (let i = 0; !killed; i += 1) {
@@ -66,7 +67,9 @@ describe.runIf(backendUnderTest === 'pglite')('the embedded database (PGlite) af
           if (answer.status === 201) acknowledged.push({ id: idOf(answer), author: session });
           return judge(answer);
         }, failureOf);
-        tally.add(killed ? `after the kill: ${verdict.startsWith('no answer') ? 'no answer' : verdict}` : verdict);
+        if (killed) tally.add(`cut off by the kill: ${verdict.startsWith('no answer') ? 'no answer' : verdict}`);
+        else tally.add(tallyLabel(verdict));
+        if (!killed && isDefect(verdict)) defects.push(verdict);
         if (!killed && acknowledged.length >= KILL_AFTER) killed = killApp(app!);
       }
     };
@@ -85,6 +88,7 @@ describe.runIf(backendUnderTest === 'pglite')('the embedded database (PGlite) af
         `  acknowledged ${acknowledged.length}, found whole ${found}, lost ${acknowledged.length - found}; ` +
         `first start ${seconds(firstStartMs)}, reopened after the kill in ${seconds(reopenMs)}`,
     );
+    expect(defects.slice(0, 5), 'answers before the kill').toEqual([]);
     expect(tally.get('ok')).toBe(acknowledged.length);
     expect(found).toBe(acknowledged.length);
   }, 90_000);

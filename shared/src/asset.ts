@@ -14,7 +14,7 @@ import {
   TARGET_GROUP_CODES,
   categoryKind,
 } from './taxonomy.ts';
-import { DutchPointSchema, GeoJsonPointSchema, LatitudeSchema, LongitudeSchema, numberParam } from './geo.ts';
+import { DutchPointSchema, GeoJsonPointSchema, LatitudeSchema, LongitudeSchema, decimalNumber, numberParam } from './geo.ts';
 import { AreaRefSchema } from './area.ts';
 import { AREA_CODE_PATTERN } from './area-codes.ts';
 import { ConsentGivenSchema } from './account.ts';
@@ -278,7 +278,8 @@ const booleanParam = z.preprocess(
 );
 
 const BboxSchema = z.preprocess(
-  (raw) => (typeof raw === 'string' ? raw.split(',').map((part) => (part.trim() === '' ? Number.NaN : Number(part))) : raw),
+  // Each part in decimal notation, as every other number in a query string: "0x10" is no latitude 16.
+  (raw) => (typeof raw === 'string' ? raw.split(',').map(decimalNumber) : raw),
   z
     .tuple([LongitudeSchema, LatitudeSchema, LongitudeSchema, LatitudeSchema], {
       message: 'expected bbox as minLon,minLat,maxLon,maxLat',

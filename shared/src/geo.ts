@@ -50,14 +50,17 @@ export type GeoJsonMultiPolygon = z.infer<typeof GeoJsonMultiPolygonSchema>;
 export function numberParam<T extends z.ZodType>(inner: T) {
   return z.preprocess((raw) => {
     if (typeof raw !== 'string') return raw;
-    const trimmed = raw.trim();
-    if (trimmed === '') return undefined;
-    // Decimal notation only: Number() would also read "0x34" as 52 and "1e3" as 1000.
-    return DECIMAL.test(trimmed) ? Number(trimmed) : Number.NaN;
+    return raw.trim() === '' ? undefined : decimalNumber(raw);
   }, inner);
 }
 
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+
+/** A number written in decimal notation, else NaN: Number() would also read "0x34" as 52 and "1e3" as 1000. */
+export function decimalNumber(text: string): number {
+  const trimmed = text.trim();
+  return DECIMAL.test(trimmed) ? Number(trimmed) : Number.NaN;
+}
 
 /** `limit` and `offset` of a paged list: one page of at most `maxLimit` rows. */
 export function pageParams(maxLimit: number, defaultLimit: number) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AreaCodeSchema, PhoneSchema } from './asset.ts';
+import { numberParam } from './geo.ts';
 
 /**
  * Buurt updates: what changed in a gemeente, wijk or buurt (public assets, agenda items and
@@ -117,7 +118,8 @@ export const MAX_UPDATES = 200;
 export const AreaUpdatesQuerySchema = z
   .object({
     since: z.iso.datetime({ offset: true, message: 'expected a date and time such as 2026-11-30T00:00:00Z' }).optional(),
-    limit: z.coerce.number().int().min(1).max(MAX_UPDATES).default(50),
+    // Not z.coerce.number(): that reads "0x10" as 16 and "1e2" as 100 (see numberParam).
+    limit: numberParam(z.number().int().min(1).max(MAX_UPDATES).default(50)),
   })
   .strict();
 export type AreaUpdatesQuery = z.infer<typeof AreaUpdatesQuerySchema>;

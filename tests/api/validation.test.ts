@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildTestApp, clearAssets, countAssetRows, ensureDemoAreas } from '../helpers/app.ts';
 import { assetBody, badFields, createAsset } from '../helpers/fixtures.ts';
+import { signedIn } from '../helpers/auth.ts';
 
 let app: FastifyInstance;
 beforeAll(async () => {
@@ -87,6 +88,24 @@ describe('bad input is answered 400 with the field named, and nothing is written
     expect(badFields(await app.inject({ url: '/api/areas?q=a%00b' }))).toEqual(['query.q']);
     expect(badFields(await app.inject({ url: '/api/assets/nearby?lat=0x34&lon=4.49' }))).toEqual(['query.lat']);
     expect(badFields(await app.inject({ url: '/api/assets?openAt=0999-06-01T12:00:00Z' }))).toEqual(['query.openAt']);
+  });
+
+  // Found by the fuzz tests (tests/fuzz/routes.test.ts): both read "0x10" as 16.
+  it('numbers in a query string are decimal only, in a bbox and in the updates limit too', async () => {
+    expect(badFields(await app.inject({ url: '/api/assets?bbox=4.48,0x10,4.50,52.17' }))).toEqual(['query.bbox.1']);
+    expect(badFields(await app.inject({ url: '/api/assets?bbox=4.48,1e1,4.50,52.17' }))).toEqual(['query.bbox.1']);
+    expect((await app.inject({ url: '/api/assets?bbox=4.48,52.15,4.50,52.17' })).statusCode).toBe(200);
+    expect(badFields(await app.inject({ url: '/api/areas/GM0546/updates?limit=0x10' }))).toEqual(['query.limit']);
+    expect(badFields(await app.inject({ url: '/api/areas/GM0546/updates?limit=1e1' }))).toEqual(['query.limit']);
+    expect((await app.inject({ url: '/api/areas/GM0546/updates?limit=10' })).statusCode).toBe(200);
+  });
+
+  // Found by the fuzz tests: a mapping (read by its handler, not the route schema) named only "body".
+  it('an unknown field in an import mapping is named', async () => {
+    const moderator = await signedIn(app, ['moderator']);
+    const mapping = (await moderator.inject({ url: '/api/import-mappings/kwartier-csv' })).json();
+    const response = await moderator.inject({ method: 'PUT', url: '/api/import-mappings/kwartier-csv', payload: { ...mapping, rating: 5 } });
+    expect(badFields(response)).toEqual(['body.rating']);
   });
 
   it('a body nested ten thousand levels deep is a 400, not a crash', async () => {

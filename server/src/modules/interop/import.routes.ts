@@ -8,7 +8,7 @@ import {
   ImportRunSchema,
   MappingNameSchema,
 } from '@kwartier/shared';
-import { AppError, invalid } from '../../lib/errors.ts';
+import { AppError, invalid, invalidInput } from '../../lib/errors.ts';
 import { unstorableInput } from '../../lib/unstorable.ts';
 import { acceptUploads } from '../../lib/uploads.ts';
 import { requirePermission } from '../../plugins/auth.ts';
@@ -62,7 +62,7 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
         throw new AppError('PAYLOAD_TOO_LARGE', 413, `A mapping is at most ${MAPPING_LIMIT_BYTES / 1024} KB`);
       }
       const parsed = ImportMappingSchema.safeParse(parseJsonBody(request.body));
-      if (!parsed.success) throw invalid(parsed.error.issues.map((issue) => ({ field: ['body', ...issue.path].join('.'), message: issue.message })));
+      if (!parsed.success) throw invalidInput('body', parsed.error.issues);
       if (parsed.data.name !== request.params.name) throw invalid([{ field: 'body.name', message: 'must be the name in the address' }]);
       return service.saveMapping(app.db, actor, parsed.data);
     },

@@ -66,10 +66,13 @@ function listenError(err: NodeJS.ErrnoException, host: string, port: number): Er
   return err;
 }
 
-/** Graceful shutdown: stop accepting, let requests in flight finish, close the database. */
 /** Background work to stop before the app and the database close. */
 const stopBeforeClosing: Array<() => void> = [];
 
+/**
+ * Graceful shutdown: stop accepting, let requests in flight finish, close the database (the
+ * pool; on PGlite also DATA_DIR's lock). tests/recovery/shutdown.test.ts holds it to this.
+ */
 function stopOnSignals(app: FastifyInstance, database: Database): void {
   let closing = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

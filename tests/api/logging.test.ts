@@ -5,7 +5,9 @@ import { buildApp } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
 import { CONSENT_TEXTS } from '@kwartier/shared';
 import { clearAssets, ensureDemoAreas, testDatabase } from '../helpers/app.ts';
-import { agentWith, sessionCookieOf } from '../helpers/auth.ts';
+import { agentWith, sessionCookieOf, signedIn } from '../helpers/auth.ts';
+import type { Mail } from '../../server/src/lib/mailer.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 const lines: string[] = [];
 const logStream = new Writable({
@@ -15,11 +17,15 @@ const logStream = new Writable({
   },
 });
 
+/** Mails are caught here, as a mail server would take them: the reset link is read from them. */
+const mails: Mail[] = [];
+const mailer = { kind: 'smtp' as const, send: async (mail: Mail) => void mails.push(mail) };
+
 let app: FastifyInstance;
 beforeAll(async () => {
   await ensureDemoAreas();
   await clearAssets();
-  app = await buildApp(loadConfig({ LOG_LEVEL: 'info' }), { database: await testDatabase(), logStream });
+  app = await buildApp(loadConfig({ LOG_LEVEL: 'info' }), { database: await testDatabase(), logStream, mailer });
   await app.ready();
 });
 afterAll(() => app.close());
@@ -55,4 +61,69 @@ describe('logs', () => {
       expect(log).not.toContain(secret);
     }
   });
+
+  it('over a whole life of an account are JSON lines, each request with its id, and hold none of what people typed or are', async () => {
+    lines.length = 0;
+    const email = `ans.levensloop.${Date.now()}@example.org`;
+    const [password, newPassword] = ['mijn eerste wachtwoord 9', 'mijn tweede wachtwoord 9'];
+    const signup = await app.inject({ method: 'POST', url: '/api/auth/signup', payload: { email, password, displayName: 'Ans Levensloop' } });
+    expect(signup.statusCode, signup.body).toBe(201);
+    const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } });
+    expect(login.statusCode).toBe(200);
+    const resident = agentWith(app, login.json().user, sessionCookieOf(login)!, login.json().csrfToken, password);
+    const talent = await resident.inject({
+      method: 'POST', url: '/api/assets',
+      payload: {
+        kind: 'talent', category: 'gezelschap', name: 'Samen koken', precision: 'street',
+        location: { type: 'Point', coordinates: [4.487613, 52.158761] },
+        contact: { email: 'ans.kookt@example.org', phone: '06 8765 4321' }, address: { street: 'Hooigracht', houseNumber: '77', postcode: '2312KP', city: 'Leiden' },
+        consent: { version: CONSENT_TEXTS.publish.version },
+      },
+    });
+    expect(talent.statusCode, talent.body).toBe(201);
+    const moderator = await signedIn(app, ['moderator'], 'log-moderator');
+    await moderator.inject({ method: 'POST', url: `/api/moderation/assets/${talent.json().id}/approve` });
+    const professional = await signedIn(app, ['professional'], 'log-professional');
+    const asked = await professional.inject({
+      method: 'POST', url: `/api/assets/${talent.json().id}/contact-requests`,
+      payload: { message: 'Mijn cliënt Kees de Vries kookt graag mee.', consent: { version: CONSENT_TEXTS.shareContact.version } },
+    });
+    expect(asked.statusCode, asked.body).toBe(201);
+    const accepted = await resident.inject({
+      method: 'POST', url: `/api/contact-requests/${asked.json().id}/accept`, payload: { consent: { version: CONSENT_TEXTS.shareContact.version } },
+    });
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    await app.inject({ method: 'POST', url: '/api/auth/password-reset', payload: { email } });
+    const resetToken = await eventuallyResetToken();
+    const reset = await app.inject({ method: 'POST', url: '/api/auth/password-reset/confirm', payload: { token: resetToken, password: newPassword } });
+    expect(reset.statusCode, reset.body).toBe(204);
+    const again = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: newPassword } });
+    const signedInAgain = agentWith(app, again.json().user, sessionCookieOf(again)!, again.json().csrfToken, newPassword);
+    expect((await signedInAgain.inject({ url: '/api/me/export' })).statusCode).toBe(200);
+    const deleted = await signedInAgain.inject({ method: 'DELETE', url: '/api/me', payload: { password: newPassword } });
+    expect(deleted.statusCode, deleted.body).toBe(204);
+
+    const records = lines.join('').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const requests = records.filter((record) => 'req' in record || 'res' in record);
+    expect(requests.length).toBeGreaterThanOrEqual(2 * 11); // each of the 11 requests: in and completed
+    for (const record of requests) expect(record.reqId, JSON.stringify(record)).toMatch(/^req-/);
+    const log = lines.join('');
+    for (const secret of [
+      email, 'ans.levensloop', 'Ans Levensloop', password, newPassword, 'ans.kookt', '8765 4321', '4.487613', '52.158761', 'Hooigracht', '2312KP',
+      'Kees de Vries', professional.email, moderator.email, resetToken, resident.cookie, resident.csrfToken, signedInAgain.cookie,
+      professional.cookie, '127.0.0.1',
+    ]) {
+      expect(log).not.toContain(secret);
+    }
+  });
 });
+
+/** The reset link's token from the last mail: the request answers before the mail is sent. */
+async function eventuallyResetToken(): Promise<string> {
+  let token: string | undefined;
+  await eventually(async () => {
+    token = /\?reset=([\w-]+)/.exec(mails.at(-1)?.text ?? '')?.[1];
+    expect(token, 'a reset mail').toBeDefined();
+  });
+  return token!;
+}

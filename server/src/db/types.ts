@@ -386,3 +386,16 @@ export interface ReachDirtyTable {
 export interface DB {
   rate_limit_counts: RateLimitCountsTable;
 }
+
+// The erasure journal (migration 20261202090000_account_erasures.ts): see
+// modules/accounts/erasure-journal.ts.
+
+export interface AccountErasuresTable {
+  /** SHA-256 of the erased account's id, hex (erasureFingerprint). */
+  account_hash: string;
+  erased_at: Generated<Date>;
+}
+
+export interface DB {
+  account_erasures: AccountErasuresTable;
+}

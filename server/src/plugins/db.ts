@@ -8,6 +8,7 @@ import type { DB } from '../db/types.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { DatabaseOpenError, ensureFolder, lockDataDir } from '../db/data-dir-lock.ts';
 import { replicaReader } from '../db/replicas.ts';
+import { erasureJournalIn } from '../modules/accounts/erasure-journal.ts';
 
 export { DatabaseOpenError };
 
@@ -27,6 +28,13 @@ export type Database = {
   /** Whether `readDb` reads from replicas. */
   hasReplica: boolean;
   backend: Backend;
+  /**
+   * The file journal of account erasures, beside the database in DATA_DIR, which a restore of an
+   * older backup reads (modules/accounts/erasure-journal.ts); null without a DATA_DIR (tests).
+   */
+  erasureJournal: string | null;
+  /** The embedded database's files as a gzipped tarball (PGlite only): what a backup holds. */
+  dumpDataDir?: () => Promise<Blob>;
   /** True when the database answers a query. */
   ping(): Promise<boolean>;
   /**
@@ -76,7 +84,7 @@ function openPool(url: string, poolSize: number, connectionTimeoutMillis: number
  */
 const REPLICA_CONNECT_TIMEOUT_MS = 2_000;
 
-async function openPostgres(url: string, readUrls: readonly string[], poolSize: number, log: Logger): Promise<Database> {
+async function openPostgres(url: string, readUrls: readonly string[], poolSize: number, erasureJournal: string | null, log: Logger): Promise<Database> {
   const pool = openPool(url, poolSize, 5_000, log);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   try {
@@ -93,6 +101,7 @@ async function openPostgres(url: string, readUrls: readonly string[], poolSize: 
     readDb,
     hasReplica: readDb !== db,
     backend: 'postgres',
+    erasureJournal,
     ping: () => ping(db),
     listen: async (channel, handlers) => {
       const listener = await listenOnPostgres(url, channel, handlers, log);
@@ -179,7 +188,12 @@ async function listenOnPostgres(url: string, channel: string, handlers: Notifica
   };
 }
 
-async function openPglite(dataDir: string | null, log: Logger): Promise<Database> {
+/**
+ * A PGlite with the extensions Kwartier's migrations create, in `folder` (in memory without
+ * one), made from a tarball of `dumpDataDir` when `loadDataDir` is given (a restore). It takes
+ * no lock: the caller holds DATA_DIR's (see `lockDataDir`).
+ */
+export async function openPgliteFolder(folder: string | null, options: { loadDataDir?: Blob } = {}) {
   // Imported lazily: PGlite's WebAssembly is large, and a PostgreSQL deployment never needs it.
   const [{ PGlite }, { postgis }, { pg_trgm }] = await Promise.all([
     import('@electric-sql/pglite'),
@@ -187,11 +201,26 @@ async function openPglite(dataDir: string | null, log: Logger): Promise<Database
     // Trigram indexes make text search (ILIKE '%...%') fast: migrations/20261201130000_text_search.ts.
     import('@electric-sql/pglite/contrib/pg_trgm'),
   ]);
+  const pgliteOptions = { extensions: { postgis, pg_trgm }, ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}) };
+  const pglite = folder === null ? new PGlite(pgliteOptions) : new PGlite(folder, pgliteOptions);
+  await pglite.waitReady;
+  const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
+  // A checkpoint first: the tarball's files then hold every sequence's value as it is. Without
+  // it, a copy starts by replaying the WAL, where each sequence is logged 32 values ahead.
+  const dumpDataDir = async () => {
+    await pglite.exec('CHECKPOINT');
+    return pglite.dumpDataDir('gzip');
+  };
+  return { pglite, db, dumpDataDir };
+}
+
+async function openPglite(dataDir: string | null, log: Logger): Promise<Database> {
   if (dataDir === null) {
-    const pglite = new PGlite({ extensions: { postgis, pg_trgm } });
-    await pglite.waitReady;
-    const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
-    return { db, readDb: db, hasReplica: false, backend: 'pglite', ping: () => ping(db), listen: listenOnPglite(pglite), close: () => db.destroy() };
+    const { pglite, db, dumpDataDir } = await openPgliteFolder(null);
+    return {
+      db, readDb: db, hasReplica: false, backend: 'pglite', erasureJournal: null, dumpDataDir,
+      ping: () => ping(db), listen: listenOnPglite(pglite), close: () => db.destroy(),
+    };
   }
   const root = path.resolve(dataDir);
   const folder = path.join(root, 'pglite');
@@ -199,14 +228,14 @@ async function openPglite(dataDir: string | null, log: Logger): Promise<Database
   const unlock = await lockDataDir(root);
   try {
     log.info({ folder }, 'opening the embedded database');
-    const pglite = new PGlite(folder, { extensions: { postgis, pg_trgm } });
-    await pglite.waitReady;
-    const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
+    const { pglite, db, dumpDataDir } = await openPgliteFolder(folder);
     return {
       db,
       readDb: db,
       hasReplica: false,
       backend: 'pglite',
+      erasureJournal: erasureJournalIn(root),
+      dumpDataDir,
       ping: () => ping(db),
       listen: listenOnPglite(pglite),
       close: async () => {
@@ -244,12 +273,15 @@ async function ping(db: Kysely<DB>): Promise<boolean> {
  * primary only, as replicas copy it from there.
  */
 export async function openDatabase(
-  options: { databaseUrl: string | undefined; readUrls?: readonly string[]; dataDir: string | null; poolSize?: number },
+  options: { databaseUrl: string | undefined; readUrls?: readonly string[]; dataDir: string | null; poolSize?: number; migrate?: boolean },
   log: Logger,
 ): Promise<Database> {
+  // On PostgreSQL, DATA_DIR holds only the erasure journal's file.
   const database = options.databaseUrl
-    ? await openPostgres(options.databaseUrl, options.readUrls ?? [], options.poolSize ?? 10, log)
+    ? await openPostgres(options.databaseUrl, options.readUrls ?? [], options.poolSize ?? 10, erasureJournalIn(options.dataDir), log)
     : await openPglite(options.dataDir, log);
+  // A backup takes the database as it is, with the schema it has.
+  if (options.migrate === false) return database;
   try {
     const applied = await migrateToLatest(database.db);
     if (applied.length > 0) log.info({ applied }, 'database migrated');

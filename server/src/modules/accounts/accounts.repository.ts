@@ -65,6 +65,23 @@ export async function deleteUser(db: Db, id: string): Promise<void> {
   await db.deleteFrom('users').where('id', '=', id).execute();
 }
 
+// The erasure journal (see erasure-journal.ts) ------------------------------------------------
+
+/** Notes that an account was erased, by its fingerprint; a second note changes nothing. */
+export async function recordErasure(db: Db, accountHash: string): Promise<void> {
+  await db.insertInto('account_erasures').values({ account_hash: accountHash }).onConflict((oc) => oc.column('account_hash').doNothing()).execute();
+}
+
+export async function erasedAccountHashes(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('account_erasures').select('account_hash').execute();
+  return rows.map((row) => row.account_hash);
+}
+
+export async function allUserIds(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('users').select('id').execute();
+  return rows.map((row) => row.id);
+}
+
 // Sessions ------------------------------------------------------------------------------------
 
 export async function insertSession(db: Db, session: { tokenHash: string; userId: string; csrfToken: string; expiresAt: Date }) {

@@ -138,7 +138,7 @@ export const accountRoutes: FastifyPluginAsyncZod<AccountRoutesOptions> = async 
     // The password is asked again here: a stolen session must not get to guess it freely.
     config: app.limitedTo('delete-account', 5, 'account'),
     handler: async (request, reply) => {
-      await service.deleteAccount(app.db, requireViewer(request), request.body.password);
+      await service.deleteAccount(app.db, requireViewer(request), request.body.password, { file: app.database.erasureJournal, log: request.log });
       clearSessionCookie(request, reply);
       return reply.status(204).send(null);
     },

@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import type { FastifyBaseLogger } from 'fastify';
 import type { Login, Role, Signup, User } from '@kwartier/shared';
 import type { DB, UserRow } from '../../db/types.ts';
 import { AppError, invalid, notFound } from '../../lib/errors.ts';
@@ -15,6 +16,7 @@ import { personalData as matchingPersonalData } from '../matching/matching.servi
 import { forgetMessagesBy as forgetMatchMessagesBy } from '../matching/matching.repository.ts';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './password.ts';
 import * as repository from './accounts.repository.ts';
+import { appendErasure, erasureFingerprint } from './erasure-journal.ts';
 
 const RESET_MINUTES = 60;
 
@@ -207,13 +209,15 @@ export async function exportPersonalData(db: Kysely<DB>, viewer: Viewer) {
 }
 
 /**
- * Deletes an account and the personal data with it, in one transaction:
- * - their entries, with their versions, reports and contact requests (cascade);
- * - their sessions, reset tokens, consents and the contact requests they sent (cascade);
- * - what they did to other people's entries stays as a fact without a name: versions and the
- *   audit log lose their id (SET NULL), their reports lose their id, key and message.
+ * Deletes an account and the personal data with it, in one transaction (see `eraseAccount`),
+ * after checking the password; then notes it in the file journal too (erasure-journal.ts).
  */
-export async function deleteAccount(db: Kysely<DB>, viewer: Viewer, password: string): Promise<void> {
+export async function deleteAccount(
+  db: Kysely<DB>,
+  viewer: Viewer,
+  password: string,
+  journal: { file: string | null; log: Pick<FastifyBaseLogger, 'error'> },
+): Promise<void> {
   const row = await repository.findUserById(db, viewer.id);
   if (!row) throw new AppError('UNAUTHENTICATED', 401, 'Sign in first');
   if (!(await verifyPassword(password, row.password_hash))) {
@@ -223,12 +227,49 @@ export async function deleteAccount(db: Kysely<DB>, viewer: Viewer, password: st
     if (row.roles.includes('admin') && (await repository.lockAndCountAdmins(trx)) <= 1) {
       throw new AppError('CONFLICT', 409, 'You are the last admin; grant admin to someone else before deleting your account');
     }
-    await deleteAssetsByOwner(trx, viewer.id);
-    await forgetContactsPublishedBy(trx, viewer.id);
-    await forgetMatchMessagesBy(trx, viewer.id);
-    await anonymiseReportsBy(trx, viewer.id);
-    await forgetActor(trx, viewer.id);
-    await repository.deleteUser(trx, viewer.id);
-    await recordAudit(trx, { action: 'account.deleted', outcome: 'success' });
+    await eraseAccount(trx, viewer.id);
   });
+  // The deletion has committed with its entry in the table journal, so a failure here must not
+  // turn into an error for the person: it is logged (without the id) for an operator to see.
+  if (journal.file) {
+    await appendErasure(journal.file, erasureFingerprint(viewer.id)).catch((err: NodeJS.ErrnoException) =>
+      journal.log.error({ err: { code: err.code, message: err.message } }, 'the erasure journal file could not be written; the database journal holds this erasure'),
+    );
+  }
+}
+
+/**
+ * What deleting an account removes, inside the caller's transaction; the one place that knows,
+ * used by the app and by a restore that deletes an account again (`reapplyErasures`):
+ * - their entries, with their versions, reports and contact requests (cascade);
+ * - their sessions, reset tokens, consents and the contact requests they sent (cascade);
+ * - what they did to other people's entries stays as a fact without a name: versions and the
+ *   audit log lose their id (SET NULL), their reports lose their id, key and message;
+ * - the account's fingerprint goes into the erasure journal, so that a restore deletes it again.
+ */
+export async function eraseAccount(trx: Transaction<DB>, userId: string): Promise<void> {
+  await deleteAssetsByOwner(trx, userId);
+  await forgetContactsPublishedBy(trx, userId);
+  await forgetMatchMessagesBy(trx, userId);
+  await anonymiseReportsBy(trx, userId);
+  await forgetActor(trx, userId);
+  await repository.deleteUser(trx, userId);
+  await repository.recordErasure(trx, erasureFingerprint(userId));
+  await recordAudit(trx, { action: 'account.deleted', outcome: 'success' });
+}
+
+/**
+ * After a restore: deletes again every account of the restored backup whose fingerprint is in
+ * `accountHashes` (the erasure journals), each in its own transaction, and completes the restored
+ * table journal with the rest. Without the last-admin check: the erasure was granted when asked.
+ */
+export async function reapplyErasures(db: Kysely<DB>, accountHashes: Iterable<string>): Promise<{ erasedAgain: number }> {
+  const erased = new Set(accountHashes);
+  const restoredAgain = (await repository.allUserIds(db)).filter((id) => erased.has(erasureFingerprint(id)));
+  for (const userId of restoredAgain) {
+    await db.transaction().execute((trx) => eraseAccount(trx, userId));
+    erased.delete(erasureFingerprint(userId));
+  }
+  for (const accountHash of erased) await repository.recordErasure(db, accountHash);
+  return { erasedAgain: restoredAgain.length };
 }

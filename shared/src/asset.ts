@@ -343,9 +343,21 @@ export type NearbyQuery = z.infer<typeof NearbyQuerySchema>;
 
 export type AssetFilters = Omit<AssetListQuery, 'limit' | 'offset'>;
 
+/**
+ * A list counts what matches up to this many: past it, "more than 1,000" tells a person all a
+ * list can (narrow the filters or the map), and counting every asset of the country on each
+ * pan of a national map cost hundreds of milliseconds. Pages still go on past it.
+ */
+export const COUNT_CAP = 1_000;
+
+const totalFields = {
+  total: z.number().int().nonnegative().describe(`how many match, counted up to ${COUNT_CAP}`),
+  totalCapped: z.boolean().describe(`true when more than ${COUNT_CAP} match: \`total\` is then ${COUNT_CAP}`),
+};
+
 export const AssetPageSchema = z.object({
   items: z.array(AssetSchema),
-  total: z.number().int().nonnegative(),
+  ...totalFields,
   limit: z.number().int(),
   offset: z.number().int(),
 });
@@ -353,8 +365,8 @@ export type AssetPage = z.infer<typeof AssetPageSchema>;
 
 export const NearbyResultSchema = z.object({
   items: z.array(NearbyAssetSchema),
-  /** How many assets match within the radius, of which `items` is one page. */
-  total: z.number().int().nonnegative(),
+  /** How many assets match within the radius (up to COUNT_CAP), of which `items` is one page. */
+  ...totalFields,
   limit: z.number().int(),
   offset: z.number().int(),
   center: z.object({ lat: z.number(), lon: z.number() }),

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import type { Asset, AssetPage } from '@kwartier/shared';
-import { buildTestApp, clearAssets, ensureDemoAreas } from '../helpers/app.ts';
+import { sql } from 'kysely';
+import { type Asset, type AssetPage, COUNT_CAP, type NearbyResult } from '@kwartier/shared';
+import { buildTestApp, clearAssets, ensureDemoAreas, testDatabase } from '../helpers/app.ts';
 import { badFields, createAsset, testModerator } from '../helpers/fixtures.ts';
 
 let app: FastifyInstance;
@@ -102,5 +103,39 @@ describe('asset list filters', () => {
     expect(badFields(await app.inject({ url: '/api/assets?bbox=5,53,4,52' }))).toEqual(['query.bbox']);
     expect(badFields(await app.inject({ url: '/api/assets?bbox=1,2,3' }))).toEqual(['query.bbox']);
     expect(badFields(await app.inject({ url: '/api/assets?kinds=facility' }))).toEqual(['query.kinds']);
+  });
+});
+
+describe('counts of long lists', () => {
+  const centre = { lon: 6.2959, lat: 51.9650 };
+  const box = [6.28, 51.955, 6.31, 51.975].join(',');
+
+  beforeAll(async () => {
+    // 1,005 published assets in Doetinchem: past what a list counts.
+    const { db } = await testDatabase();
+    await sql`INSERT INTO assets (kind, category, name, status, source, geom, precision)
+              SELECT 'initiative', 'inloop', 'Telling ' || lpad(i::text, 4, '0'), 'published', 'test',
+                     ST_SetSRID(ST_MakePoint(${centre.lon} + (i % 40) * 0.0002, ${centre.lat} + (i / 40) * 0.0002), 4326), 'exact'
+                FROM generate_series(1, ${COUNT_CAP + 5}) AS i`.execute(db);
+  });
+  afterAll(async () => {
+    const { db } = await testDatabase();
+    await sql`DELETE FROM assets WHERE source = 'test' AND name LIKE 'Telling %'`.execute(db);
+  });
+
+  it('say "more than 1,000" instead of counting every match, and still page past it', async () => {
+    const page = (await app.inject({ url: `/api/assets?bbox=${box}&limit=20` })).json() as AssetPage;
+    expect(page).toMatchObject({ total: COUNT_CAP, totalCapped: true });
+    const last = (await app.inject({ url: `/api/assets?bbox=${box}&limit=20&offset=${COUNT_CAP}` })).json() as AssetPage;
+    expect(last.items.map((asset) => asset.name)).toEqual(['Telling 1001', 'Telling 1002', 'Telling 1003', 'Telling 1004', 'Telling 1005']);
+    const nearby = (await app.inject({ url: `/api/assets/nearby?lat=${centre.lat}&lon=${centre.lon}&radius=2000` })).json() as NearbyResult;
+    expect(nearby).toMatchObject({ total: COUNT_CAP, totalCapped: true });
+  });
+
+  it('count exactly below the cap', async () => {
+    const page = (await app.inject({ url: `/api/assets?bbox=${box}&q=${encodeURIComponent('Telling 09')}` })).json() as AssetPage;
+    expect(page).toMatchObject({ total: 100, totalCapped: false });
+    const nearby = (await app.inject({ url: `/api/assets/nearby?lat=${centre.lat}&lon=${centre.lon}&radius=2000&q=Telling%20100` })).json() as NearbyResult;
+    expect(nearby).toMatchObject({ total: 6, totalCapped: false });
   });
 });

@@ -22,6 +22,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
+import { COUNT_CAP } from '@kwartier/shared';
 import type { CompiledQuery } from 'kysely';
 import { buildApp } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
@@ -76,7 +77,7 @@ async function benchNearby(backend: string, database: Database, app: FastifyInst
       const response = await app.inject({ url });
       const api = performance.now() - started;
       if (response.statusCode !== 200) throw new Error(`${url}: ${response.statusCode} ${response.body}`);
-      const queries = nearbyQueries(database.db, centre, type.radius, type.filters, { limit: 20, offset: 0 });
+      const queries = nearbyQueries(database.db, centre, type.radius, type.filters, { limit: 20, offset: 0 }, COUNT_CAP);
       const raw = await timeQueries(database.db, [queries.rows.compile(), queries.count.compile()]);
       if (i >= WARMUP) {
         timing.api.push(api);
@@ -85,7 +86,7 @@ async function benchNearby(backend: string, database: Database, app: FastifyInst
     }
     timings.push(timing);
     // Utrecht city centre: one of the densest places on the national map.
-    const utrecht = nearbyQueries(database.db, { lon: 5.1214, lat: 52.0907 }, type.radius, type.filters, { limit: 20, offset: 0 });
+    const utrecht = nearbyQueries(database.db, { lon: 5.1214, lat: 52.0907 }, type.radius, type.filters, { limit: 20, offset: 0 }, COUNT_CAP);
     console.log(`  EXPLAIN ANALYZE (${type.name}, Utrecht centre):\n${await explainAnalyze(database.db, utrecht.rows.compile())}`);
   }
   return timings;

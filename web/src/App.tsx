@@ -57,7 +57,7 @@ export function App() {
   const [state, setState] = useState<AppState>(() => readState(window.location.search));
   const [config, setConfig] = useState<ClientConfig | null>(null);
   const [results, setResults] = useState<Result[] | null>(null);
-  const [total, setTotal] = useState(0);
+  const [count, setCount] = useState({ total: 0, capped: false });
   const [loading, setLoading] = useState(false);
   const [unavailable, setUnavailable] = useState(false);
   const [detail, setDetail] = useState<Asset | null>(null);
@@ -166,7 +166,7 @@ export function App() {
       request
         .then((page) => {
           setResults(page.items);
-          setTotal(page.total);
+          setCount({ total: page.total, capped: page.totalCapped });
           setUnavailable(false);
         })
         .catch((err: unknown) => {
@@ -414,7 +414,7 @@ export function App() {
               </p>
               <ResultList
                 results={results}
-                total={total}
+                count={count}
                 loading={loading}
                 unavailable={unavailable}
                 selected={state.selected}

@@ -34,7 +34,8 @@ export function EmbedApp({ state }: { state: EmbedState }) {
   const query = useMemo(() => filterQuery(state.filters), [state.filters]);
   const [ready, setReady] = useState<{ areas: AreaFeature[]; bounds: ClientConfig['dataBounds'] } | null>(null);
   const [items, setItems] = useState<Asset[] | null>(null);
-  const [total, setTotal] = useState(0);
+  // The count comes capped (COUNT_CAP): past it, more pages come as long as a page comes full.
+  const [count, setCount] = useState({ total: 0, capped: false, lastPageFull: false });
   const [loading, setLoading] = useState(false);
   const [unavailable, setUnavailable] = useState(false);
   const [selected, setSelected] = useState<Asset | null>(null);
@@ -62,7 +63,7 @@ export function EmbedApp({ state }: { state: EmbedState }) {
       (page) => {
         setUnavailable(false);
         setItems((before) => [...(offset === 0 ? [] : (before ?? [])), ...page.items]);
-        setTotal(page.total);
+        setCount({ total: page.total, capped: page.totalCapped, lastPageFull: page.items.length === PAGE_SIZE });
         setLoading(false);
       },
       () => {
@@ -126,14 +127,14 @@ export function EmbedApp({ state }: { state: EmbedState }) {
               <p className="embed-message" aria-live="polite">{t.nothingFound}</p>
             ) : (
               <>
-                <p className="embed-count" aria-live="polite">{t.resultsCount(total)}</p>
+                <p className="embed-count" aria-live="polite">{t.resultsCount(count.total, count.capped)}</p>
                 {selectedOutside ? <ol className="embed-results"><Entry asset={selectedOutside} selected onSelect={() => {}} state={state} /></ol> : null}
                 <ol className="embed-results" data-testid="results" ref={listRef}>
                   {items.map((asset) => (
                     <Entry key={asset.id} asset={asset} selected={asset.id === selected?.id} onSelect={() => select(asset, true)} state={state} />
                   ))}
                 </ol>
-                {items.length < total ? (
+                {items.length < count.total || (count.capped && count.lastPageFull) ? (
                   <button type="button" className="embed-more" disabled={loading} onClick={() => loadPage(items.length)}>
                     {loading ? t.loading : t.embed.more}
                   </button>

@@ -274,21 +274,38 @@ export async function deleteAssetsByOwner(db: Db, ownerId: string): Promise<numb
   return Number(result.numDeletedRows);
 }
 
+export type Counted = { total: number; capped: boolean };
+
+/**
+ * How many rows `query` gives, counted up to `cap` (Infinity: all of them): reading 1,001
+ * index entries instead of every match keeps a count over the whole country cheap.
+ */
+function countUpToQuery<O>(db: Db, query: SelectQueryBuilder<DB, 'assets', O>, cap: number) {
+  const matching = query.select(sql<number>`1`.as('one'));
+  return db
+    .selectFrom((Number.isFinite(cap) ? matching.limit(cap + 1) : matching).as('matching'))
+    .select((eb) => eb.fn.countAll<number>().as('total'));
+}
+
+async function countUpTo(query: ReturnType<typeof countUpToQuery>, cap: number): Promise<Counted> {
+  const counted = Number((await query.executeTakeFirstOrThrow()).total);
+  return counted > cap ? { total: cap, capped: true } : { total: counted, capped: false };
+}
+
 export async function listAssets(
   db: Db,
   filters: AssetFilterInput,
   page: { limit: number; offset: number },
-): Promise<{ rows: AssetRecord[]; total: number }> {
+  countCap = Infinity,
+): Promise<{ rows: AssetRecord[] } & Counted> {
   const rows = await applyFilters(selectAsset(db), filters)
     .orderBy('assets.name')
     .orderBy('assets.id')
     .limit(page.limit)
     .offset(page.offset)
     .execute();
-  const { total } = await applyFilters(db.selectFrom('assets'), filters)
-    .select((eb) => eb.fn.countAll<number>().as('total'))
-    .executeTakeFirstOrThrow();
-  return { rows: rows as AssetRecord[], total: Number(total) };
+  const counted = await countUpTo(countUpToQuery(db, applyFilters(db.selectFrom('assets'), filters), countCap), countCap);
+  return { rows: rows as AssetRecord[], ...counted };
 }
 
 export type NearbyRecord = AssetRecord & { distance_meters: number };
@@ -305,6 +322,7 @@ export function nearbyQueries(
   radiusMeters: number,
   filters: AssetFilterInput,
   page: { limit: number; offset: number },
+  countCap = Infinity,
 ) {
   const point = pointFromLonLat(center.lon, center.lat);
   const within = withinMeters(sql.ref('assets.public_geom'), point, radiusMeters);
@@ -317,9 +335,7 @@ export function nearbyQueries(
     .orderBy('assets.id')
     .limit(page.limit)
     .offset(page.offset);
-  const count = applyFilters(db.selectFrom('assets'), filters)
-    .where(within)
-    .select((eb) => eb.fn.countAll<number>().as('total'));
+  const count = countUpToQuery(db, applyFilters(db.selectFrom('assets'), filters).where(within), countCap);
   return { rows, count };
 }
 
@@ -329,11 +345,12 @@ export async function nearbyAssets(
   radiusMeters: number,
   filters: AssetFilterInput,
   page: { limit: number; offset: number },
-): Promise<{ rows: NearbyRecord[]; total: number }> {
-  const queries = nearbyQueries(db, center, radiusMeters, filters, page);
+  countCap = Infinity,
+): Promise<{ rows: NearbyRecord[] } & Counted> {
+  const queries = nearbyQueries(db, center, radiusMeters, filters, page, countCap);
   const rows = await queries.rows.execute();
-  const { total } = await queries.count.executeTakeFirstOrThrow();
-  return { rows: rows as NearbyRecord[], total: Number(total) };
+  const counted = await countUpTo(queries.count, countCap);
+  return { rows: rows as NearbyRecord[], ...counted };
 }
 
 /**

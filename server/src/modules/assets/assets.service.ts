@@ -15,6 +15,7 @@ import {
   type NearbyQuery,
   type Schedule,
   can,
+  COUNT_CAP,
   localMoment,
   publicAddress,
   publicContact,
@@ -201,13 +202,13 @@ export async function getAsset(db: Kysely<DB>, id: string, viewer: Viewer | null
 export async function listAssets(db: Kysely<DB>, query: AssetListQuery, now: Date, viewer: Viewer | null): Promise<AssetPage> {
   const { limit, offset, ...filters } = query;
   checkStatusFilter(filters.status, viewer);
-  const { rows, total } = await repository.listAssets(db, toFilterInput(filters, now), { limit, offset });
-  return { items: rows.map((row) => assetRecordToAsset(row, viewer)), total, limit, offset };
+  const { rows, total, capped } = await repository.listAssets(db, toFilterInput(filters, now), { limit, offset }, COUNT_CAP);
+  return { items: rows.map((row) => assetRecordToAsset(row, viewer)), total, totalCapped: capped, limit, offset };
 }
 
 export async function nearbyAssets(db: Kysely<DB>, query: NearbyQuery, now: Date, viewer: Viewer | null) {
   const { lat, lon, radius, limit, offset, ...filters } = query;
   checkStatusFilter(filters.status, viewer);
-  const { rows, total } = await repository.nearbyAssets(db, { lon, lat }, radius, toFilterInput(filters, now), { limit, offset });
-  return { items: rows.map((row) => nearbyRecordToAsset(row, viewer)), total, limit, offset, center: { lat, lon }, radius };
+  const { rows, total, capped } = await repository.nearbyAssets(db, { lon, lat }, radius, toFilterInput(filters, now), { limit, offset }, COUNT_CAP);
+  return { items: rows.map((row) => nearbyRecordToAsset(row, viewer)), total, totalCapped: capped, limit, offset, center: { lat, lon }, radius };
 }

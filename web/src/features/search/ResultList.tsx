@@ -7,7 +7,8 @@ export type Result = Asset & { distanceMeters?: number };
 
 type Props = {
   results: Result[] | null;
-  total: number;
+  /** How many match, up to COUNT_CAP; `capped` when there are more. */
+  count: { total: number; capped: boolean };
   loading: boolean;
   unavailable: boolean;
   selected: string | null;
@@ -17,7 +18,7 @@ type Props = {
 };
 
 /** The results as a list: the map's alternative for screen readers and keyboards. */
-export function ResultList({ results, total, loading, unavailable, selected, onSelect, activeFilters }: Props) {
+export function ResultList({ results, count, loading, unavailable, selected, onSelect, activeFilters }: Props) {
   const { t, label } = useI18n();
   if (unavailable) return <p role="alert" className="message error">{t.serverDown}</p>;
   if (results === null || (loading && results.length === 0)) {
@@ -37,7 +38,7 @@ export function ResultList({ results, total, loading, unavailable, selected, onS
   }
   return (
     <section aria-label={t.listAlternative}>
-      <p className="count" aria-live="polite">{t.resultsCount(total)}{loading ? ` · ${t.loading}` : ''}</p>
+      <p className="count" aria-live="polite">{t.resultsCount(count.total, count.capped)}{loading ? ` · ${t.loading}` : ''}</p>
       <ol className="results" data-testid="results">
         {results.map((asset) => {
           const kind = ASSET_KINDS.find((k) => k.code === asset.kind)!;

@@ -100,6 +100,21 @@ describe('bad input is answered 400 with the field named, and nothing is written
     expect((await app.inject({ url: '/api/areas/GM0546/updates?limit=10' })).statusCode).toBe(200);
   });
 
+  // Found by the fuzz tests (tests/fuzz/content-type.test.ts): the bytes were stored as U+FFFD.
+  it('a body that is not UTF-8 is a 400, and nothing is written', async () => {
+    const moderator = await signedIn(app, ['moderator']);
+    const [before, after] = JSON.stringify(assetBody({ name: 'Buurthuis @@' })).split('@@');
+    const invalidUtf8 = Buffer.concat([Buffer.from(before!), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(after!)]);
+    const response = await moderator.inject({ method: 'POST', url: '/api/assets', headers: { 'content-type': 'application/json' }, payload: invalidUtf8 });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ error: { code: 'BAD_REQUEST', message: 'The body is not valid UTF-8' } });
+    expect(await countAssetRows()).toBe(0);
+    // Still JSON as before: the same body in UTF-8 is taken.
+    const fine = await moderator.inject({ method: 'POST', url: '/api/assets', headers: { 'content-type': 'application/json; charset=utf-8' }, payload: JSON.stringify(assetBody({ name: 'Buurthuis Zoë' })) });
+    expect(fine.statusCode).toBe(201);
+    expect(fine.json().name).toBe('Buurthuis Zoë');
+  });
+
   // Found by the fuzz tests: a mapping (read by its handler, not the route schema) named only "body".
   it('an unknown field in an import mapping is named', async () => {
     const moderator = await signedIn(app, ['moderator']);

@@ -69,6 +69,9 @@ const UPLOADS: Record<string, fc.Arbitrary<{ payload: string; contentType: strin
   };
 })();
 
+/** The routes that take a file. */
+export const UPLOAD_ROUTES = new Set(Object.keys(UPLOADS));
+
 /**
  * Bodies the route reads itself rather than through its schema (the mapping arrives as bytes,
  * see import.routes.ts): the schema it is held to.
@@ -300,23 +303,35 @@ export function validRequest(operation: Operation, world: FuzzWorld): fc.Arbitra
     });
 }
 
-/** A valid request with exactly one field broken, and which one. */
-export function brokenRequest(operation: Operation, world: FuzzWorld): fc.Arbitrary<FuzzRequest> {
+export type Part = 'params' | 'query' | 'body';
+
+/** The parts of an operation's requests that have fields to break. */
+export function breakableParts(operation: Operation): Part[] {
+  return [
+    ...(operation.params.length > 0 ? (['params'] as const) : []),
+    ...(operation.query.length > 0 ? (['query'] as const) : []),
+    ...(operation.body !== undefined || BODY_SCHEMAS[operation.key] !== undefined ? (['body'] as const) : []),
+  ];
+}
+
+/** A valid request with exactly one field (of one of `parts`) broken, and which one. */
+export function brokenRequest(operation: Operation, world: FuzzWorld, parts: Part[] = breakableParts(operation)): fc.Arbitrary<FuzzRequest> {
   const bodySchema = BODY_SCHEMAS[operation.key] ?? operation.body?.schema;
   return validRequest(operation, world).chain((request) => {
     const ways = [
       // A path parameter cannot be left out or added to: that is another URL.
-      ...breakages(request.params, partSchema(operation.params), ['params'], 'text').filter((way) => isReplacement(way, request.params)),
+      ...(parts.includes('params') ? breakages(request.params, partSchema(operation.params), ['params'], 'text').filter((way) => isReplacement(way, request.params)) : []),
       // A route without a query schema reads no query string, so an unknown parameter there is no error.
-      ...(operation.query.length > 0 ? breakages(request.query, partSchema(operation.query), ['query'], 'text') : []),
-      ...(bodySchema !== undefined && request.body !== undefined ? breakages(request.body, bodySchema, ['body'], 'json') : []),
+      ...(parts.includes('query') && operation.query.length > 0 ? breakages(request.query, partSchema(operation.query), ['query'], 'text') : []),
+      ...(parts.includes('body') && bodySchema !== undefined && request.body !== undefined ? breakages(request.body, bodySchema, ['body'], 'json') : []),
     ];
-    if (ways.length === 0) return fc.constant(undefined);
+    // Only where the schema allows nothing to break (no field at all): the caller asked for a part without fields.
+    if (ways.length === 0) throw new Error(`${operation.key}: nothing to break in ${parts.join(', ')}`);
     return fc.constantFrom(...ways).map((way): FuzzRequest => {
       const part = way.field[0] as 'params' | 'query' | 'body';
       return { ...request, [part]: way.value, broken: way.field.join('.') };
     });
-  }).filter((request): request is FuzzRequest => request !== undefined);
+  });
 }
 
 /** A broken path parameter that is still in the path: left out or added, it would be another URL. */

@@ -206,7 +206,8 @@ export type Broken = { value: unknown; field: Path };
  */
 export function invalidValues(schema: JsonSchema, carrier: Carrier): unknown[] {
   const s = asObject(schema);
-  if (s.anyOf ?? s.oneOf) return [];
+  const branches = s.anyOf ?? s.oneOf;
+  if (branches) return carrier === 'json' ? ofNoBranch(branches.map(asObject)) : [];
   if (s.enum) return s.enum.every((option) => typeof option === 'string') ? ['not-one-of-these', ...(carrier === 'json' ? [7] : [])] : ['not-one-of-these'];
   const types = typesOf(s);
   if (types.length !== 1) return [];
@@ -228,6 +229,14 @@ export function invalidValues(schema: JsonSchema, carrier: Carrier): unknown[] {
     default:
       return [];
   }
+}
+
+/** A value of a type none of the branches takes (42 where an object or null goes). */
+function ofNoBranch(branches: SchemaObject[]): unknown[] {
+  const taken = new Set(branches.flatMap((branch) => (branch.enum ? ['enum'] : typesOf(branch))));
+  if (taken.size === 0 || taken.has('enum')) return [];
+  const candidates: Array<[string[], unknown]> = [[['number', 'integer'], 42], [['string'], 'wrong type'], [['array'], [1]], [['boolean'], true], [['object'], { unexpectedField: 1 }]];
+  return candidates.filter(([types]) => !types.some((type) => taken.has(type))).slice(0, 1).map(([, value]) => value);
 }
 
 function tooManyItems(schema: SchemaObject): unknown[] {

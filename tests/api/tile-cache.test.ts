@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import { gunzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import type { Asset } from '@kwartier/shared';
 import { buildTestApp, clearAssets, ensureDemoAreas, testDatabase } from '../helpers/app.ts';
@@ -57,6 +58,29 @@ describe('the tile cache', () => {
     const again = await first.inject({ url: url(t), headers: { 'if-none-match': String(one.headers.etag) } });
     expect(again.statusCode).toBe(304);
     expect(again.rawPayload.length).toBe(0);
+  });
+
+  it('sends a kept tile gzipped to a client that takes gzip, the same tile once unpacked', async () => {
+    const { db } = await testDatabase();
+    const spot = { lon: 5.3872, lat: 52.1561 };
+    await sql`INSERT INTO assets (kind, category, name, status, source, geom, precision)
+              SELECT 'initiative', 'inloop', 'Gezellig ' || i, 'published', 'test',
+                     ST_SetSRID(ST_MakePoint(${spot.lon} + (i % 10) * 0.0003, ${spot.lat} + (i / 10) * 0.0002), 4326), 'exact'
+                FROM generate_series(1, 200) AS i`.execute(db);
+    const t = tileOf(spot.lon, spot.lat, 15);
+    const plain = await first.inject({ url: url(t) });
+    await eventually(async () => {
+      const packed = await first.inject({ url: url(t), headers: { 'accept-encoding': 'br, gzip;q=0.8' } });
+      expect(packed.headers['content-encoding']).toBe('gzip');
+      expect(packed.rawPayload.length).toBeLessThan(plain.rawPayload.length);
+      expect(gunzipSync(packed.rawPayload).equals(plain.rawPayload)).toBe(true);
+      expect(packed.headers.etag).toBe(plain.headers.etag);
+    });
+    for (const refusing of ['identity', 'gzip;q=0', '']) {
+      const response = await first.inject({ url: url(t), headers: { 'accept-encoding': refusing } });
+      expect(response.headers['content-encoding'], refusing).toBeUndefined();
+      expect(response.rawPayload.equals(plain.rawPayload)).toBe(true);
+    }
   });
 
   it('serves a changed asset fresh from both processes, at street zoom and as a cluster', async () => {

@@ -29,20 +29,17 @@ function geometry(feature: TileFeature): number[] {
   const out: number[] = [];
   let cursorX = 0;
   let cursorY = 0;
-  const moveBy = (point: { x: number; y: number }) => {
-    out.push(zigzag(point.x - cursorX), zigzag(point.y - cursorY));
-    cursorX = point.x;
-    cursorY = point.y;
-  };
   for (const ring of feature.rings) {
     // A polygon's ring repeats its first point at the end; ClosePath says that instead.
     const count = feature.type === 3 ? ring.length - 1 : ring.length;
     if (count <= 0) continue;
-    out.push(command(COMMAND.moveTo, 1));
-    moveBy(ring[0]!);
-    if (count > 1) {
-      out.push(command(COMMAND.lineTo, count - 1));
-      for (let i = 1; i < count; i++) moveBy(ring[i]!);
+    for (let i = 0; i < count; i++) {
+      if (i === 0) out.push(command(COMMAND.moveTo, 1));
+      else if (i === 1) out.push(command(COMMAND.lineTo, count - 1));
+      const { x, y } = ring[i]!;
+      out.push(zigzag(x - cursorX), zigzag(y - cursorY));
+      cursorX = x;
+      cursorY = y;
     }
     if (feature.type === 3) out.push(command(COMMAND.closePath, 1));
   }
@@ -59,43 +56,58 @@ function writeValue(value: Value, pbf: PbfWriter): void {
   else pbf.writeVarintField(VALUE.uint, value);
 }
 
-type LayerInput = { name: string; extent: number; features: TileFeature[] };
+/**
+ * A layer's keys and values, each written once; features refer to them by index. Values are
+ * kept by type, so that the text "12" and the number 12 stay two values, without building a
+ * combined key string per property (a street tile has thousands: that was garbage to collect).
+ */
+class Dictionary {
+  readonly keys = new Map<string, number>();
+  readonly values: Value[] = [];
+  private readonly byType = { string: new Map<Value, number>(), number: new Map<Value, number>(), boolean: new Map<Value, number>() };
 
-function writeLayer(layer: LayerInput, pbf: PbfWriter): void {
-  // Keys and values are written once per layer; features refer to them by index.
-  const keys = new Map<string, number>();
-  const values = new Map<string, number>();
-  const valueList: Value[] = [];
-  const indexOf = <K>(map: Map<K, number>, key: K, add: () => void) => {
-    let index = map.get(key);
+  keyIndex(key: string): number {
+    let index = this.keys.get(key);
+    if (index === undefined) this.keys.set(key, (index = this.keys.size));
+    return index;
+  }
+
+  valueIndex(value: Value): number {
+    const map = this.byType[typeof value as 'string' | 'number' | 'boolean'];
+    let index = map.get(value);
     if (index === undefined) {
-      index = map.size;
-      map.set(key, index);
-      add();
+      map.set(value, (index = this.values.length));
+      this.values.push(value);
     }
     return index;
-  };
+  }
+}
+
+type LayerInput = { name: string; extent: number; features: TileFeature[] };
+type FeatureInput = { feature: TileFeature; tags: number[] };
+
+function writeFeature({ feature, tags }: FeatureInput, pbf: PbfWriter): void {
+  if (feature.id !== undefined) pbf.writeVarintField(FEATURE.id, feature.id);
+  pbf.writePackedVarint(FEATURE.tags, tags);
+  pbf.writeVarintField(FEATURE.type, feature.type);
+  pbf.writePackedVarint(FEATURE.geometry, geometry(feature));
+}
+
+function writeLayer(layer: LayerInput, pbf: PbfWriter): void {
+  const dictionary = new Dictionary();
   pbf.writeVarintField(LAYER.version, 2);
   pbf.writeStringField(LAYER.name, layer.name);
+  const input: FeatureInput = { feature: layer.features[0]!, tags: [] };
   for (const feature of layer.features) {
     const tags: number[] = [];
-    for (const [key, value] of Object.entries(feature.properties)) {
-      // The same text and the same number are different values: the type is in the key.
-      tags.push(indexOf(keys, key, () => {}), indexOf(values, `${typeof value}:${value}`, () => valueList.push(value)));
-    }
-    pbf.writeMessage(
-      LAYER.features,
-      (f: TileFeature, out: PbfWriter) => {
-        if (f.id !== undefined) out.writeVarintField(FEATURE.id, f.id);
-        out.writePackedVarint(FEATURE.tags, tags);
-        out.writeVarintField(FEATURE.type, f.type);
-        out.writePackedVarint(FEATURE.geometry, geometry(f));
-      },
-      feature,
-    );
+    const properties = feature.properties;
+    for (const key in properties) tags.push(dictionary.keyIndex(key), dictionary.valueIndex(properties[key]!));
+    input.feature = feature;
+    input.tags = tags;
+    pbf.writeMessage(LAYER.features, writeFeature, input);
   }
-  for (const key of keys.keys()) pbf.writeStringField(LAYER.keys, key);
-  for (const value of valueList) pbf.writeMessage(LAYER.values, writeValue, value);
+  for (const key of dictionary.keys.keys()) pbf.writeStringField(LAYER.keys, key);
+  for (const value of dictionary.values) pbf.writeMessage(LAYER.values, writeValue, value);
   pbf.writeVarintField(LAYER.extent, layer.extent);
 }
 

@@ -1,3 +1,4 @@
+import { gzip } from 'node:zlib';
 import { EXTENT, POINT_BUFFER } from './tiles.repository.ts';
 
 /**
@@ -12,20 +13,26 @@ import { EXTENT, POINT_BUFFER } from './tiles.repository.ts';
  * - Concurrent requests for a tile nobody has yet wait for one query, not one each.
  */
 
-export type CachedTile = { body: Buffer; etag: string };
+/**
+ * A tile's bytes, and once it is kept, the same bytes gzipped: a warm tile is asked for again
+ * and again, so it is compressed once, off the request's path, rather than by a proxy each time.
+ */
+export type CachedTile = { body: Buffer; etag: string; gzipped?: Buffer };
 
 export type TileLayer = 'assets' | 'areas';
 
 /** Where a tile is and which variant of it (its filters, level or year): the cache's key. */
 export type TileKey = { layer: TileLayer; z: number; x: number; y: number; variant: string };
 
-type Entry = { key: string; address: string; layer: TileLayer; tile: CachedTile };
+type Entry = { key: string; address: string; layer: TileLayer; tile: CachedTile; urls: Set<string> };
 
 /**
  * How far past its edge a tile shows assets, as a share of its width. Symbols at the edge are
  * drawn from both tiles, so a change there stales both.
  */
 const EDGE_SHARE = POINT_BUFFER / EXTENT;
+
+const MAX_URLS_PER_TILE = 4;
 
 const addressOf = (layer: TileLayer, z: number, x: number, y: number) => `${layer}/${z}/${x}/${y}`;
 
@@ -67,6 +74,8 @@ export class TileCache {
   /** Cache keys per tile address, to find a tile's variants when a place in it changes. */
   private readonly byAddress = new Map<string, Set<string>>();
   private readonly inFlight = new Map<string, Promise<CachedTile>>();
+  /** Request URLs, exactly as sent, that were answered with a kept tile: see `byUrl`. */
+  private readonly urlIndex = new Map<string, string>();
   private bytes = 0;
   /** Counts invalidations; a tile made across one is not kept. */
   private generation = 0;
@@ -78,15 +87,22 @@ export class TileCache {
     return { tiles: this.entries.size, bytes: this.bytes };
   }
 
+  /**
+   * The kept tile a request URL was answered with before, for the warm path: the URL was
+   * validated and resolved to its variant then, so it need not be again.
+   */
+  byUrl(url: string): CachedTile | undefined {
+    const cacheKey = this.urlIndex.get(url);
+    return cacheKey === undefined ? undefined : this.hit(cacheKey);
+  }
+
   /** The tile from memory, or made by `make` (once, however many ask at the same time). */
-  async through(key: TileKey, make: () => Promise<CachedTile>): Promise<CachedTile> {
+  async through(key: TileKey, make: () => Promise<CachedTile>, url?: string): Promise<CachedTile> {
     const cacheKey = `${addressOf(key.layer, key.z, key.x, key.y)}?${key.variant}`;
-    const entry = this.entries.get(cacheKey);
-    if (entry) {
-      this.stats.hits++;
-      this.entries.delete(cacheKey);
-      this.entries.set(cacheKey, entry);
-      return entry.tile;
+    const kept = this.hit(cacheKey);
+    if (kept) {
+      if (url !== undefined) this.alias(url, cacheKey);
+      return kept;
     }
     this.stats.misses++;
     const pending = this.inFlight.get(cacheKey);
@@ -94,7 +110,10 @@ export class TileCache {
     const startedAt = this.generation;
     const making: Promise<CachedTile> = make()
       .then((tile) => {
-        if (this.generation === startedAt) this.keep(cacheKey, key, tile);
+        if (this.generation === startedAt) {
+          this.keep(cacheKey, key, tile);
+          if (url !== undefined) this.alias(url, cacheKey);
+        }
         return tile;
       })
       .finally(() => {
@@ -103,6 +122,27 @@ export class TileCache {
       });
     this.inFlight.set(cacheKey, making);
     return making;
+  }
+
+  /** A kept tile, now the most recently used. */
+  private hit(cacheKey: string): CachedTile | undefined {
+    const entry = this.entries.get(cacheKey);
+    if (!entry) return undefined;
+    this.stats.hits++;
+    this.entries.delete(cacheKey);
+    this.entries.set(cacheKey, entry);
+    return entry.tile;
+  }
+
+  /**
+   * Remembers that `url` asks for this entry. A few spellings per tile (the order of a list
+   * may differ): past that they go the long way, so that made-up permutations cannot fill memory.
+   */
+  private alias(url: string, cacheKey: string): void {
+    const entry = this.entries.get(cacheKey);
+    if (!entry || entry.urls.size >= MAX_URLS_PER_TILE || this.urlIndex.has(url)) return;
+    entry.urls.add(url);
+    this.urlIndex.set(url, cacheKey);
   }
 
   /** Stales what a committed change touched (a message of the kwartier_tiles channel). */
@@ -132,11 +172,22 @@ export class TileCache {
   private keep(cacheKey: string, key: TileKey, tile: CachedTile): void {
     if (tile.body.length > this.maxBytes) return;
     const address = addressOf(key.layer, key.z, key.x, key.y);
-    this.entries.set(cacheKey, { key: cacheKey, address, layer: key.layer, tile });
+    this.entries.set(cacheKey, { key: cacheKey, address, layer: key.layer, tile, urls: new Set() });
     this.bytes += tile.body.length;
     let keys = this.byAddress.get(address);
     if (!keys) this.byAddress.set(address, (keys = new Set()));
     keys.add(cacheKey);
+    this.evictOverflow();
+    // In the thread pool, after the answer that made the tile has gone out.
+    gzip(tile.body, (err, gzipped) => {
+      if (err || this.entries.get(cacheKey)?.tile !== tile || gzipped.length >= tile.body.length) return;
+      tile.gzipped = gzipped;
+      this.bytes += gzipped.length;
+      this.evictOverflow();
+    });
+  }
+
+  private evictOverflow(): void {
     for (const [oldest] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
       this.drop(oldest);
@@ -147,7 +198,8 @@ export class TileCache {
     const entry = this.entries.get(cacheKey);
     if (!entry) return;
     this.entries.delete(cacheKey);
-    this.bytes -= entry.tile.body.length;
+    this.bytes -= entry.tile.body.length + (entry.tile.gzipped?.length ?? 0);
+    for (const url of entry.urls) this.urlIndex.delete(url);
     const keys = this.byAddress.get(entry.address);
     keys?.delete(cacheKey);
     if (keys?.size === 0) this.byAddress.delete(entry.address);

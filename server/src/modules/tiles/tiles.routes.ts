@@ -17,13 +17,25 @@ const CHANNEL = 'kwartier_tiles';
  */
 const CACHE_CONTROL = 'public, no-cache';
 
+/** Whether the client takes gzip: named in Accept-Encoding, and not with q=0. */
+function acceptsGzip(request: FastifyRequest): boolean {
+  const accepted = request.headers['accept-encoding'];
+  if (typeof accepted !== 'string') return false;
+  return accepted.split(',').some((coding) => {
+    const [name, ...parameters] = coding.trim().toLowerCase().split(';');
+    return (name?.trim() === 'gzip' || name?.trim() === '*') && !parameters.some((p) => /^\s*q=0(\.0*)?\s*$/.test(p));
+  });
+}
+
 function sendTile(request: FastifyRequest, reply: FastifyReply, tile: CachedTile) {
   reply.header('etag', tile.etag).header('cache-control', CACHE_CONTROL).header('vary', 'accept-encoding');
   const known = request.headers['if-none-match'];
-  if (known && (known.trim() === '*' || known.split(',').some((tag) => tag.trim().replace(/^W\//, '') === tile.etag))) {
+  if (known && (known.trim() === '*' || known.split(',').some((tag) => tag.trim().replace(/^W\//, '') === tile.etag.replace(/^W\//, '')))) {
     return reply.status(304).send();
   }
-  return reply.type('application/vnd.mapbox-vector-tile').send(tile.body);
+  reply.type('application/vnd.mapbox-vector-tile');
+  if (tile.gzipped && acceptsGzip(request)) return reply.header('content-encoding', 'gzip').send(tile.gzipped);
+  return reply.send(tile.body);
 }
 
 const tileDescription =
@@ -51,6 +63,14 @@ export const tileRoutes: FastifyPluginAsyncZod<TileRoutesOptions> = async (app, 
     await stopListening?.();
   });
 
+  // The warm path: a URL answered with a kept tile before is answered from memory before
+  // validation (it was validated then, and what it asks for cannot have changed but through a
+  // notification, which drops the tile).
+  app.addHook('onRequest', async (request, reply) => {
+    const tile = cache.byUrl(request.url);
+    if (tile) return sendTile(request, reply, tile);
+  });
+
   app.get('/tiles/assets/:z/:x/:y.mvt', {
     schema: {
       tags: ['tiles'],
@@ -64,7 +84,9 @@ export const tileRoutes: FastifyPluginAsyncZod<TileRoutesOptions> = async (app, 
       const moment = now();
       const key = { layer: 'assets' as const, ...request.params, variant: service.assetTileVariant(request.query, moment) };
       const make = () => freshness.read(request.readDb, (db) => service.assetTile(db, request.params, request.query, moment));
-      return sendTile(request, reply, await cache.through(key, make));
+      // "Open now" is another minute each minute: such a URL is not remembered for the warm path.
+      const url = request.query.openNow ? undefined : request.url;
+      return sendTile(request, reply, await cache.through(key, make, url));
     },
   });
 
@@ -80,7 +102,7 @@ export const tileRoutes: FastifyPluginAsyncZod<TileRoutesOptions> = async (app, 
       const { level, year } = request.query;
       const key = { layer: 'areas' as const, ...request.params, variant: `${level}:${year ?? 'latest'}` };
       const make = () => freshness.read(request.readDb, (db) => service.areaTile(db, request.params, level, year));
-      return sendTile(request, reply, await cache.through(key, make));
+      return sendTile(request, reply, await cache.through(key, make, request.url));
     },
   });
 };

@@ -15,8 +15,9 @@ export type Tile = { body: Buffer; etag: string };
 
 function encode(layers: Record<string, TileFeature[]>): Tile {
   const body = Buffer.from(encodeTile(layers, EXTENT));
-  // The bytes decide the ETag: an unchanged tile is a 304 however it was computed.
-  return { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
+  // The bytes decide the ETag: an unchanged tile is a 304 however it was computed. Weak, as the
+  // same tile may be sent gzipped or not (tiles.cache.ts).
+  return { body, etag: `W/"${createHash('sha1').update(body).digest('base64url')}"` };
 }
 
 const point = (px: number, py: number): Rings => [[{ x: Math.round(px), y: Math.round(py) }]];

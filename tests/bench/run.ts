@@ -7,7 +7,8 @@
  *                request ran, replayed raw, and its EXPLAIN ANALYZE
  *   tiles        cold (a tile nobody asked for yet) and warm latency at z6, z10, z14, z16 over the
  *                densest tiles, size, and the tile's SQL (tileQuery) beside the cold time
- *   throughput   autocannon on a warm tile against a bare Fastify hello-world in the same run
+ *   throughput   autocannon on a warm tile (gzip, as browsers ask; and uncompressed) against a bare
+ *                Fastify hello-world in the same run
  *   web          bundle size (gzip) and navigation to the map's first idle in Chromium
  *
  *   BENCH_ASSETS=1000000   generated assets over the 3,475 real 2024 wijken (density follows inhabitants)
@@ -235,9 +236,11 @@ type BackendResult = {
   timings: Timing[];
   tiles: TileTiming[];
   tile: { requestsPerSecond: number; line: string };
+  identity: { requestsPerSecond: number; line: string };
   health: { requestsPerSecond: number; line: string };
   hello: { requestsPerSecond: number; line: string };
   idle: number[];
+  idleStreet: number[];
   loadRowsPerSecond: number;
 };
 
@@ -253,19 +256,28 @@ async function benchBackend(backend: string, database: Database, url: string | u
     const timings = [...(await benchNearby(backend, database, app)), ...(await benchList(backend, database, app))];
     const tiles = await benchTiles(backend, database, app);
     const base = await listenLocally(app);
-    // The densest z14 tile, cached by the requests above.
+    // The densest z14 tile, cached by the requests above; asked for as a browser asks (gzip),
+    // and without compression beside it.
     const warmTile = densestTiles(14, 1)[0]!;
-    const tileThroughput = await throughput(`${base}/tiles/assets/${warmTile.z}/${warmTile.x}/${warmTile.y}.mvt`);
+    const warmUrl = `${base}/tiles/assets/${warmTile.z}/${warmTile.x}/${warmTile.y}.mvt`;
+    const tileThroughput = await throughput(warmUrl, { 'accept-encoding': 'gzip, deflate, br' });
+    const identityThroughput = await throughput(warmUrl);
     // The app's own floor: its cheapest route through all of Kwartier's hooks and plugins.
     const health = await throughput(`${base}/health`);
     const hello = await helloWorldThroughput();
-    console.log(`  throughput, warm tile:   ${describeThroughput(tileThroughput)}\n  throughput, GET /health: ${describeThroughput(health)}\n  throughput, hello-world: ${describeThroughput(hello)}`);
-    // Utrecht at zoom 13: single assets (above the cluster zoom) where they are densest.
-    const idle = await firstIdleTimes(base, '/?view=5.1214,52.0907,13', WEB_RUNS);
-    console.log(`  map first idle (Utrecht, zoom 13): ${idle.join(', ')} ms`);
+    console.log(
+      `  throughput, warm tile (gzip):     ${describeThroughput(tileThroughput)}\n  throughput, warm tile (identity): ${describeThroughput(identityThroughput)}\n` +
+      `  throughput, GET /health:          ${describeThroughput(health)}\n  throughput, hello-world:          ${describeThroughput(hello)}`,
+    );
+    // The whole country in view (the target), and Utrecht at zoom 13 (single assets where they are densest).
+    const idle = await firstIdleTimes(base, '/?view=5.29,52.13,7', WEB_RUNS);
+    console.log(`  map first idle (the Netherlands, zoom 7): ${idle.join(', ')} ms`);
+    const idleStreet = await firstIdleTimes(base, '/?view=5.1214,52.0907,13', WEB_RUNS);
+    console.log(`  map first idle (Utrecht, zoom 13): ${idleStreet.join(', ')} ms`);
     return [{
-      backend, timings, tiles, idle,
+      backend, timings, tiles, idle, idleStreet,
       tile: { requestsPerSecond: tileThroughput.requestsPerSecond, line: describeThroughput(tileThroughput) },
+      identity: { requestsPerSecond: identityThroughput.requestsPerSecond, line: describeThroughput(identityThroughput) },
       health: { requestsPerSecond: health.requestsPerSecond, line: describeThroughput(health) },
       hello: { requestsPerSecond: hello.requestsPerSecond, line: describeThroughput(hello) },
       loadRowsPerSecond: load.rows / (load.ms / 1000),
@@ -296,8 +308,9 @@ function printTimings(results: BackendResult[]): void {
   }
   console.log('\nThroughput (autocannon) and the map');
   for (const r of results) {
-    console.log(`${r.backend.padEnd(9)}warm z14 tile ${r.tile.line}\n${''.padEnd(9)}GET /health   ${r.health.line}\n${''.padEnd(9)}hello-world   ${r.hello.line}\n${''.padEnd(9)}warm tile = ${((100 * r.tile.requestsPerSecond) / r.hello.requestsPerSecond).toFixed(0)}% of hello-world`);
-    console.log(`${''.padEnd(9)}map first idle: median ${median(r.idle)} ms (${r.idle.join(', ')}); load ${Math.round(r.loadRowsPerSecond).toLocaleString('en')} rows/s`);
+    console.log(`${r.backend.padEnd(9)}warm z14 tile ${r.tile.line} (gzip, as browsers ask)\n${''.padEnd(9)}  uncompressed ${r.identity.line}\n${''.padEnd(9)}GET /health   ${r.health.line}\n${''.padEnd(9)}hello-world   ${r.hello.line}\n${''.padEnd(9)}warm tile = ${((100 * r.tile.requestsPerSecond) / r.hello.requestsPerSecond).toFixed(0)}% of hello-world`);
+    console.log(`${''.padEnd(9)}map first idle, national view: median ${median(r.idle)} ms (${r.idle.join(', ')}); Utrecht at zoom 13: median ${median(r.idleStreet)} ms`);
+    console.log(`${''.padEnd(9)}load ${Math.round(r.loadRowsPerSecond).toLocaleString('en')} rows/s`);
   }
 }
 
@@ -314,7 +327,7 @@ function figuresOf(results: BackendResult[]): BenchFigure[] {
       { backend: r.backend, name: 'z14 tile SQL p50', value: percentile(z14.sql, 50), unit: 'ms', note },
       { backend: r.backend, name: 'warm tile req/s', value: r.tile.requestsPerSecond, unit: 'req/s', note },
       { backend: r.backend, name: 'hello-world req/s', value: r.hello.requestsPerSecond, unit: 'req/s' },
-      { backend: r.backend, name: 'map first idle median', value: median(r.idle), unit: 'ms', note },
+      { backend: r.backend, name: 'map first idle median', value: median(r.idle), unit: 'ms', note: `national view, ${note}` },
     ];
   });
 }

@@ -23,7 +23,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
-import { COUNT_CAP } from '@kwartier/shared';
+import { CONSENT_TEXTS, COUNT_CAP } from '@kwartier/shared';
 import type { CompiledQuery } from 'kysely';
 import { buildApp } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
@@ -35,7 +35,8 @@ import { generateAssets } from '../../seeds/generate.ts';
 import { describeLoad, loadAreas, loadGeneratedAssets, nationalWijken, printProgress } from '../../seeds/national.ts';
 import { onEachBackend } from './backends.ts';
 import { type BenchFigure, explainAnalyze, ms, percentile, queryRecorder, saveFigures, timeQueries, timedMs } from './measure.ts';
-import { describeThroughput, helloWorldThroughput, listenLocally, throughput } from './throughput.ts';
+import { describeThroughput, helloWorldThroughput, listenLocally, load, type Throughput, throughput } from './throughput.ts';
+import { signedIn } from '../helpers/auth.ts';
 import { firstIdleTimes, median, printBundleSizes } from './web.ts';
 
 const ASSETS = Number(process.env.BENCH_ASSETS ?? 1_000_000);
@@ -225,10 +226,66 @@ async function benchTiles(backend: string, database: Database, app: FastifyInsta
   return results;
 }
 
+// ---------------------------------------------------------------- load
+
+const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 30);
+const LOAD_CONNECTIONS = 50;
+const LOAD_RESIDENTS = 50;
+
+/** A resident's new initiative, the write a load test sends (it waits for a moderator). */
+function submission(i: number): string {
+  const [lon, lat] = people[i % people.length]!;
+  return JSON.stringify({
+    kind: 'initiative',
+    category: 'lotgenotengroep',
+    name: `Lotgenotengroep ${i}`,
+    description: 'Elke dinsdag, iedereen welkom.',
+    socialCapital: ['bonding'],
+    inclusionFeatures: ['peer_experts'],
+    location: { type: 'Point', coordinates: [lon, lat] },
+    consent: { version: CONSENT_TEXTS.publish.version },
+  });
+}
+
+/**
+ * Issue 9's load: autocannon for LOAD_SECONDS (30) at 50 connections on nearby, the list,
+ * tiles and one write (residents submitting initiatives, a session per connection), each over
+ * 500 places where people live. Errors and timeouts must be 0.
+ */
+async function benchLoad(base: string, app: FastifyInstance): Promise<Throughput[]> {
+  const places = people.slice(0, 500);
+  const routes = [
+    { name: 'nearby 1 km', paths: places.map(([lon, lat]) => `/api/assets/nearby?lat=${lat}&lon=${lon}&radius=1000&limit=20`) },
+    { name: 'list (a map view)', paths: places.map(([lon, lat]) => `/api/assets?bbox=${lon! - 0.01},${lat! - 0.006},${lon! + 0.01},${lat! + 0.006}&limit=20`) },
+    { name: 'tiles z15', paths: places.map(([lon, lat]) => { const t = tileOf(lon!, lat!, 15); return `/tiles/assets/15/${t.x}/${t.y}.mvt`; }) },
+  ];
+  const results: Throughput[] = [];
+  for (const route of routes) {
+    const result = await load({ base, paths: route.paths, headers: { 'accept-encoding': 'gzip' }, connections: LOAD_CONNECTIONS, duration: LOAD_SECONDS });
+    results.push({ ...result, url: route.name });
+    console.log(`  load, ${route.name.padEnd(20)} ${describeThroughput(result)}`);
+  }
+  const residents = await Promise.all(Array.from({ length: LOAD_RESIDENTS }, (_, i) => signedIn(app, ['resident'], `load-${i}`)));
+  const write = await load({
+    base,
+    method: 'POST',
+    paths: ['/api/assets'],
+    body: submission(0),
+    headers: { 'content-type': 'application/json' },
+    connectionHeaders: residents.map((resident) => ({ cookie: `kw_session=${resident.cookie}`, 'x-csrf-token': resident.csrfToken })),
+    connections: LOAD_CONNECTIONS,
+    duration: LOAD_SECONDS,
+  });
+  results.push({ ...write, url: 'submit an initiative' });
+  console.log(`  load, ${'submit an initiative'.padEnd(20)} ${describeThroughput(write)} ${JSON.stringify(write.statusCodes)}`);
+  return results;
+}
+
 // ---------------------------------------------------------------- one backend
 
 function benchConfig() {
-  return loadConfig({ LOG_LEVEL: 'silent', SEED_DEMO_DATA: 'false' });
+  // A one-second window: the load test's residents submit many entries each (30 a window).
+  return loadConfig({ LOG_LEVEL: 'silent', SEED_DEMO_DATA: 'false', RATE_LIMIT_WINDOW_SECONDS: '1' });
 }
 
 type BackendResult = {
@@ -241,6 +298,7 @@ type BackendResult = {
   hello: { requestsPerSecond: number; line: string };
   idle: number[];
   idleStreet: number[];
+  load: Throughput[];
   loadRowsPerSecond: number;
 };
 
@@ -269,13 +327,14 @@ async function benchBackend(backend: string, database: Database, url: string | u
       `  throughput, warm tile (gzip):     ${describeThroughput(tileThroughput)}\n  throughput, warm tile (identity): ${describeThroughput(identityThroughput)}\n` +
       `  throughput, GET /health:          ${describeThroughput(health)}\n  throughput, hello-world:          ${describeThroughput(hello)}`,
     );
+    const loadResults = await benchLoad(base, app);
     // The whole country in view (the target), and Utrecht at zoom 13 (single assets where they are densest).
     const idle = await firstIdleTimes(base, '/?view=5.29,52.13,7', WEB_RUNS);
     console.log(`  map first idle (the Netherlands, zoom 7): ${idle.join(', ')} ms`);
     const idleStreet = await firstIdleTimes(base, '/?view=5.1214,52.0907,13', WEB_RUNS);
     console.log(`  map first idle (Utrecht, zoom 13): ${idleStreet.join(', ')} ms`);
     return [{
-      backend, timings, tiles, idle, idleStreet,
+      backend, timings, tiles, idle, idleStreet, load: loadResults,
       tile: { requestsPerSecond: tileThroughput.requestsPerSecond, line: describeThroughput(tileThroughput) },
       identity: { requestsPerSecond: identityThroughput.requestsPerSecond, line: describeThroughput(identityThroughput) },
       health: { requestsPerSecond: health.requestsPerSecond, line: describeThroughput(health) },
@@ -311,6 +370,8 @@ function printTimings(results: BackendResult[]): void {
     console.log(`${r.backend.padEnd(9)}warm z14 tile ${r.tile.line} (gzip, as browsers ask)\n${''.padEnd(9)}  uncompressed ${r.identity.line}\n${''.padEnd(9)}GET /health   ${r.health.line}\n${''.padEnd(9)}hello-world   ${r.hello.line}\n${''.padEnd(9)}warm tile = ${((100 * r.tile.requestsPerSecond) / r.hello.requestsPerSecond).toFixed(0)}% of hello-world`);
     console.log(`${''.padEnd(9)}map first idle, national view: median ${median(r.idle)} ms (${r.idle.join(', ')}); Utrecht at zoom 13: median ${median(r.idleStreet)} ms`);
     console.log(`${''.padEnd(9)}load ${Math.round(r.loadRowsPerSecond).toLocaleString('en')} rows/s`);
+    console.log(`${''.padEnd(9)}load test, ${LOAD_SECONDS} s at ${LOAD_CONNECTIONS} connections each:`);
+    for (const result of r.load) console.log(`${''.padEnd(11)}${result.url.padEnd(22)}${describeThroughput(result)}`);
   }
 }
 
@@ -328,6 +389,13 @@ function figuresOf(results: BackendResult[]): BenchFigure[] {
       { backend: r.backend, name: 'warm tile req/s', value: r.tile.requestsPerSecond, unit: 'req/s', note },
       { backend: r.backend, name: 'hello-world req/s', value: r.hello.requestsPerSecond, unit: 'req/s' },
       { backend: r.backend, name: 'map first idle median', value: median(r.idle), unit: 'ms', note: `national view, ${note}` },
+      ...r.load.map((result) => ({
+        backend: r.backend,
+        name: `load: ${result.url}`,
+        value: result.errors + result.timeouts,
+        unit: 'errors+timeouts',
+        note: describeThroughput(result),
+      })),
     ];
   });
 }

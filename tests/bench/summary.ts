@@ -1,6 +1,6 @@
 /**
  * The last part of `npm run bench`: the figures the other scripts left (measure.ts,
- * saveFigures) held against the targets of issue 8, one line per target and database.
+ * saveFigures) held against the targets of issues 8 and 9, one line per target and database.
  */
 import { type BenchFigure, readFigures } from './measure.ts';
 
@@ -55,11 +55,16 @@ function judge(backend: string): Verdict[] {
   const idle = find(backend, named('map first idle median'));
   if (idle) add('map first idle < 3 s', `${verdict(idle.value < 3000, fmt(idle.value - 3000, 'ms'))}: median ${fmt(idle.value, 'ms')} (${idle.note})`);
   else add('map first idle < 3 s', missing);
+
+  // Issue 9: under load, nothing fails and nothing times out.
+  for (const load of figures.filter((f) => f.backend === backend && f.name.startsWith('load: '))) {
+    add(`${load.name}: 0 errors, 0 timeouts`, `${verdict(load.value === 0, `${load.value} errors and timeouts`)}: ${load.note}`);
+  }
   return verdicts;
 }
 
 const backends = [...new Set(figures.map((f) => f.backend))].filter((b) => b !== '-');
-console.log('\nSummary against the targets of issue 8');
+console.log('\nSummary against the targets of issues 8 and 9');
 if (backends.length === 0) console.log('  nothing measured yet: run npm run bench');
 for (const backend of backends) {
   for (const v of judge(backend)) console.log(`  ${backend.padEnd(9)} ${v.target.padEnd(40)} ${v.text}`);

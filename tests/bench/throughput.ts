@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import fastify, { type FastifyInstance } from 'fastify';
+import type { LoadOptions } from './load-generator.ts';
 
 /**
  * Requests per second a listening server answers, with autocannon: BENCH_THROUGHPUT_SECONDS
@@ -13,16 +14,30 @@ import fastify, { type FastifyInstance } from 'fastify';
 const SECONDS = Number(process.env.BENCH_THROUGHPUT_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 
-export type Throughput = { url: string; requestsPerSecond: number; p50Ms: number; p99Ms: number; non2xx: number; errors: number; timeouts: number };
+export type Throughput = {
+  url: string;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodes?: Record<string, { count: number }>;
+};
 
 const run = promisify(execFile);
 const GENERATOR = path.join(import.meta.dirname, 'load-generator.ts');
 
-export async function throughput(url: string, headers: Record<string, string> = {}): Promise<Throughput> {
-  const options = JSON.stringify({ url, headers, connections: CONNECTIONS, duration: SECONDS });
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', GENERATOR, options], { maxBuffer: 2 ** 20 });
+/** autocannon with `options` (see load-generator.ts), for as long as they say. */
+export async function load(options: LoadOptions): Promise<Throughput> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', GENERATOR, JSON.stringify(options)], { maxBuffer: 2 ** 20 });
   const result = JSON.parse(stdout.trim().split('\n').pop()!) as Omit<Throughput, 'url'>;
-  return { url, ...result };
+  return { url: `${options.method ?? 'GET'} ${options.paths[0]}`, ...result };
+}
+
+export async function throughput(url: string, headers: Record<string, string> = {}): Promise<Throughput> {
+  const { origin, pathname, search } = new URL(url);
+  return { ...(await load({ base: origin, paths: [pathname + search], headers, connections: CONNECTIONS, duration: SECONDS })), url };
 }
 
 /** http://127.0.0.1:port of a server listening on a free port. */
@@ -46,4 +61,4 @@ export async function helloWorldThroughput(): Promise<Throughput> {
 
 export const describeThroughput = (t: Throughput) =>
   `${Math.round(t.requestsPerSecond).toLocaleString('en').padStart(7)} req/s  p50 ${t.p50Ms} ms  p99 ${t.p99Ms} ms` +
-  `${t.non2xx + t.errors > 0 ? `  (${t.non2xx} non-2xx, ${t.errors} errors)` : ''}`;
+  `  (${t.non2xx} non-2xx, ${t.errors} errors, ${t.timeouts} timeouts)`;

@@ -7,7 +7,7 @@ import { type Kysely, sql } from 'kysely';
  * throws away a tile for a change that did not happen, nor keeps one past a change that did.
  *
  * The message names the public places of the published assets that changed, before and after
- * ({"assets": [[lon, lat], ...]}); a bulk change of more than MAX_PLACES places says
+ * ({"assets": [[lon, lat], ...]}); a bulk change of more than MAX_PLACES published rows says
  * {"assets": "all"}, and any change of areas {"areas": "all"}. Frozen in time.
  */
 const CHANNEL = 'kwartier_tiles';
@@ -15,6 +15,10 @@ const CHANNEL = 'kwartier_tiles';
 const MAX_PLACES = 300;
 
 export async function up(db: Kysely<any>): Promise<void> {
+  // More than MAX_PLACES published rows: "all", without looking further (a bulk load of a
+  // million rows must not build a list it throws away). Else their distinct places: public
+  // places are shared (a grid cell, a buurt's label point), so rows are not places.
+  const published = (table: string) => `(SELECT count(*) FROM (SELECT 1 FROM ${table} WHERE status = 'published' LIMIT ${MAX_PLACES + 1}) r)`;
   const places = (table: string) => `
         SELECT jsonb_build_array(round(ST_X(public_geom)::numeric, 6), round(ST_Y(public_geom)::numeric, 6)) AS place
           FROM ${table} WHERE status = 'published'`;
@@ -22,23 +26,25 @@ export async function up(db: Kysely<any>): Promise<void> {
     .raw(`
     CREATE FUNCTION tiles_notify_assets() RETURNS trigger LANGUAGE plpgsql AS $$
     DECLARE
+      published_rows integer := 0;
       changed jsonb;
     BEGIN
-      IF TG_OP = 'INSERT' THEN
-        SELECT jsonb_agg(DISTINCT place) INTO changed FROM (${places('changed_new')} LIMIT ${MAX_PLACES + 1}) p;
-      ELSIF TG_OP = 'DELETE' THEN
-        SELECT jsonb_agg(DISTINCT place) INTO changed FROM (${places('changed_old')} LIMIT ${MAX_PLACES + 1}) p;
-      ELSE
-        SELECT jsonb_agg(DISTINCT place) INTO changed
-          FROM ((${places('changed_new')} LIMIT ${MAX_PLACES + 1}) UNION ALL (${places('changed_old')} LIMIT ${MAX_PLACES + 1})) p;
-      END IF;
-      IF changed IS NULL THEN
+      IF TG_OP IN ('INSERT', 'UPDATE') THEN published_rows := published_rows + ${published('changed_new')}; END IF;
+      IF TG_OP IN ('UPDATE', 'DELETE') THEN published_rows := published_rows + ${published('changed_old')}; END IF;
+      IF published_rows = 0 THEN
         RETURN NULL; -- nothing published changed: no tile shows it
-      ELSIF jsonb_array_length(changed) > ${MAX_PLACES} THEN
+      ELSIF published_rows > ${MAX_PLACES} THEN
         PERFORM pg_notify('${CHANNEL}', '{"assets":"all"}');
-      ELSE
-        PERFORM pg_notify('${CHANNEL}', jsonb_build_object('assets', changed)::text);
+        RETURN NULL;
       END IF;
+      IF TG_OP = 'INSERT' THEN
+        SELECT jsonb_agg(DISTINCT place) INTO changed FROM (${places('changed_new')}) p;
+      ELSIF TG_OP = 'DELETE' THEN
+        SELECT jsonb_agg(DISTINCT place) INTO changed FROM (${places('changed_old')}) p;
+      ELSE
+        SELECT jsonb_agg(DISTINCT place) INTO changed FROM (${places('changed_new')} UNION ALL ${places('changed_old')}) p;
+      END IF;
+      PERFORM pg_notify('${CHANNEL}', jsonb_build_object('assets', changed)::text);
       RETURN NULL;
     END $$`)
     .execute(db);

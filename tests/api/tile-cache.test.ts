@@ -145,6 +145,21 @@ describe('the tile cache', () => {
     expect(await namesIn(second, t)).toContain('Inloop Het Anker');
   });
 
+  it('drops the tiles of every place a bulk change touched, however many rows share a place', async () => {
+    // 350 assets on 35 places, ten on each: more rows than one notification names, fewer places.
+    const { db } = await testDatabase();
+    const at = (i: number) => ({ lon: 5.3872 + (i % 7) * 0.004, lat: 52.1561 + Math.floor(i / 7) * 0.003 });
+    await sql`INSERT INTO assets (kind, category, name, status, source, geom, precision)
+              SELECT 'initiative', 'inloop', 'Gedeeld ' || (i / 10), 'published', 'test',
+                     ST_SetSRID(ST_MakePoint(5.3872 + ((i / 10) % 7) * 0.004, 52.1561 + ((i / 10) / 7) * 0.003), 4326), 'exact'
+                FROM generate_series(0, 349) AS i ORDER BY i`.execute(db);
+    const last = tileOf(at(34).lon, at(34).lat, 16);
+    await eventually(async () => expect(await namesIn(second, last)).toContain('Gedeeld 34'));
+    await sql`UPDATE assets SET name = name || ' (nieuw)' WHERE name LIKE 'Gedeeld %'`.execute(db);
+    await eventually(async () => expect(await namesIn(second, last)).toContain('Gedeeld 34 (nieuw)'));
+    await sql`DELETE FROM assets WHERE name LIKE 'Gedeeld %'`.execute(db);
+  });
+
   it('drops every asset tile after a bulk change, and area tiles when areas change', async () => {
     const t = tileOf(4.4845, 52.1582, 16);
     const areaTile = `/tiles/areas/${t.z - 4}/${t.x >> 4}/${t.y >> 4}.mvt?level=buurt`;
@@ -195,14 +210,30 @@ describe('TileCache', () => {
   });
 
   it('lets the least recently used tiles go once it holds more bytes than allowed', async () => {
-    const cache = new TileCache(30);
+    // Each entry costs its bytes and a fixed overhead with its key: 'assets/2/x/0?' is 13 characters.
+    const entry = 256 + 13 + 10;
+    const cache = new TileCache(3 * entry);
     for (const x of [0, 1, 2]) await cache.through(key(2, x, 0), async () => tile('x'.repeat(10)));
     await cache.through(key(2, 0, 0), async () => tile('again'));
     await cache.through(key(2, 3, 0), async () => tile('y'.repeat(10)));
-    expect(cache.size).toEqual({ tiles: 3, bytes: 30 });
+    expect(cache.size).toEqual({ tiles: 3, bytes: 3 * entry });
     let remade = false;
-    await cache.through(key(2, 1, 0), async () => ((remade = true), tile('z')));
+    await cache.through(key(2, 1, 0), async () => ((remade = true), tile('z'.repeat(10))));
     expect(remade).toBe(true);
+  });
+
+  it('keeps memory bounded however many empty tiles and made-up URLs it is asked for', async () => {
+    const cache = new TileCache(64 * 1024);
+    for (let i = 0; i < 5_000; i++) {
+      await cache.through(key(18, i, 0, `variant ${i}`), async () => tile(''), `/tiles/assets/18/${i}/0.mvt?q=${'x'.repeat(i % 600)}`);
+    }
+    expect(cache.size.bytes).toBeLessThanOrEqual(64 * 1024);
+    expect(cache.size.tiles).toBeLessThan(250);
+    // Nothing at all with no budget.
+    const none = new TileCache(0);
+    await none.through(key(1, 0, 0), async () => tile(''), '/tiles/assets/1/0/0.mvt');
+    expect(none.size).toEqual({ tiles: 0, bytes: 0 });
+    expect(none.byUrl('/tiles/assets/1/0/0.mvt')).toBeUndefined();
   });
 
   it('does not keep a tile that was being made while a change came in: it may show the old data', async () => {

@@ -11,7 +11,7 @@ import { PbfWriter } from 'pbf';
 
 export type Rings = Array<Array<{ x: number; y: number }>>;
 export type Properties = Record<string, string | number | boolean>;
-/** 1: a point (one ring of one position); 3: a polygon (closed rings, exterior first). */
+/** 1: a point (one ring of one position each); 3: a polygon (closed rings without repeated points, exterior first). */
 export type TileFeature = { type: 1 | 3; id?: number; properties: Properties; rings: Rings };
 
 // Field numbers of vector_tile.proto.

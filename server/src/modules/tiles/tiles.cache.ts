@@ -31,8 +31,20 @@ type Entry = { key: string; address: string; layer: TileLayer; tile: CachedTile;
  * drawn from both tiles, so a change there stales both.
  */
 const EDGE_SHARE = POINT_BUFFER / EXTENT;
+/**
+ * The NOTIFY rounds places to 6 decimals (±5e-7°): a margin of twice that, with room for
+ * Mercator's stretch of latitude, so that a place at an edge does not miss a tile at z22.
+ */
+const ROUNDING_DEGREES = 4e-6;
 
 const MAX_URLS_PER_TILE = 4;
+/** A URL longer than this is not remembered for the warm path (a map's URLs are far shorter). */
+const MAX_REMEMBERED_URL = 512;
+/**
+ * What an entry costs beside its bytes: its key, its URLs, the maps that hold them. Counted,
+ * so that many empty tiles (the sea, with made-up filters) cannot fill memory unbounded.
+ */
+const ENTRY_OVERHEAD = 256;
 
 const addressOf = (layer: TileLayer, z: number, x: number, y: number) => `${layer}/${z}/${x}/${y}`;
 
@@ -47,9 +59,10 @@ function mercatorFraction(lon: number, lat: number): { fx: number; fy: number } 
 export function tilesHolding(lon: number, lat: number, z: number): Array<{ x: number; y: number }> {
   const size = 2 ** z;
   const { fx, fy } = mercatorFraction(lon, lat);
+  const margin = EDGE_SHARE + (size * ROUNDING_DEGREES) / 360;
   const span = (fraction: number) => {
-    const lowest = Math.max(0, Math.floor(fraction * size - EDGE_SHARE));
-    const highest = Math.min(size - 1, Math.floor(fraction * size + EDGE_SHARE));
+    const lowest = Math.max(0, Math.floor(fraction * size - margin));
+    const highest = Math.min(size - 1, Math.floor(fraction * size + margin));
     return lowest === highest ? [lowest] : [lowest, highest];
   };
   return span(fx).flatMap((x) => span(fy).map((y) => ({ x, y })));
@@ -140,9 +153,11 @@ export class TileCache {
    */
   private alias(url: string, cacheKey: string): void {
     const entry = this.entries.get(cacheKey);
-    if (!entry || entry.urls.size >= MAX_URLS_PER_TILE || this.urlIndex.has(url)) return;
+    if (!entry || entry.urls.size >= MAX_URLS_PER_TILE || url.length > MAX_REMEMBERED_URL || this.urlIndex.has(url)) return;
     entry.urls.add(url);
     this.urlIndex.set(url, cacheKey);
+    this.bytes += url.length;
+    this.evictOverflow();
   }
 
   /** Stales what a committed change touched (a message of the kwartier_tiles channel). */
@@ -169,11 +184,16 @@ export class TileCache {
     this.dropLayer('areas');
   }
 
+  /** What an entry counts against `maxBytes`, its gzipped copy and URLs apart. */
+  private static cost(cacheKey: string, tile: CachedTile): number {
+    return ENTRY_OVERHEAD + cacheKey.length + tile.body.length;
+  }
+
   private keep(cacheKey: string, key: TileKey, tile: CachedTile): void {
-    if (tile.body.length > this.maxBytes) return;
+    if (TileCache.cost(cacheKey, tile) > this.maxBytes) return;
     const address = addressOf(key.layer, key.z, key.x, key.y);
     this.entries.set(cacheKey, { key: cacheKey, address, layer: key.layer, tile, urls: new Set() });
-    this.bytes += tile.body.length;
+    this.bytes += TileCache.cost(cacheKey, tile);
     let keys = this.byAddress.get(address);
     if (!keys) this.byAddress.set(address, (keys = new Set()));
     keys.add(cacheKey);
@@ -198,8 +218,11 @@ export class TileCache {
     const entry = this.entries.get(cacheKey);
     if (!entry) return;
     this.entries.delete(cacheKey);
-    this.bytes -= entry.tile.body.length + (entry.tile.gzipped?.length ?? 0);
-    for (const url of entry.urls) this.urlIndex.delete(url);
+    this.bytes -= TileCache.cost(cacheKey, entry.tile) + (entry.tile.gzipped?.length ?? 0);
+    for (const url of entry.urls) {
+      this.urlIndex.delete(url);
+      this.bytes -= url.length;
+    }
     const keys = this.byAddress.get(entry.address);
     keys?.delete(cacheKey);
     if (keys?.size === 0) this.byAddress.delete(entry.address);

@@ -15,26 +15,45 @@ import type { Database } from '../../plugins/db.ts';
 export class ReplicaFreshness {
   /** Where a replica must have replayed to; 'unknown' while the primary is being asked. */
   private required: bigint | 'unknown' | null = null;
+  /** Bumped by stop(): answers to questions asked before are ignored. */
   private asked = 0;
+  private asking = false;
+  private askAgain = false;
   private retry: NodeJS.Timeout | undefined;
 
   constructor(private readonly database: Pick<Database, 'db' | 'hasReplica'>) {}
 
-  /** A change was committed (or changes may have been missed): replicas must catch up to now. */
+  /**
+   * A change was committed (or changes may have been missed): replicas must catch up to now.
+   * One question to the primary at a time: a burst of notifications while one is out asks
+   * once more when it is back, not once each.
+   */
   noteChange(): void {
     if (!this.database.hasReplica) return;
     this.required = 'unknown';
-    const token = ++this.asked;
+    if (this.asking) {
+      this.askAgain = true;
+      return;
+    }
+    this.asking = true;
     clearTimeout(this.retry);
+    const token = this.asked;
     currentWalPosition(this.database.db)
       .then((position) => {
-        if (token === this.asked) this.required = position;
+        if (token === this.asked && !this.askAgain) this.required = position;
       })
       .catch(() => {
         // The primary is away: tiles wait on it (as any write would), and it is asked again.
         if (token !== this.asked) return;
         this.retry = setTimeout(() => this.noteChange(), 1_000);
         this.retry.unref();
+      })
+      .finally(() => {
+        this.asking = false;
+        if (this.askAgain && token === this.asked) {
+          this.askAgain = false;
+          this.noteChange();
+        }
       });
   }
 

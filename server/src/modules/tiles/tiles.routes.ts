@@ -43,6 +43,11 @@ const tileDescription =
 
 export const tileRoutes: FastifyPluginAsyncZod<TileRoutesOptions> = async (app, { now, cacheBytes }) => {
   const cache = new TileCache(cacheBytes);
+  /**
+   * A client that wrote a moment ago reads the primary (plugins/db.ts, read-your-writes);
+   * kept tiles may predate its write until the notification has come, so it gets a fresh one.
+   */
+  const justWrote = (request: FastifyRequest) => app.database.hasReplica && request.readDb === app.database.db;
   const freshness = new ReplicaFreshness(app.database);
   // Every process hears every committed change, its own and the others'.
   let stopListening: (() => Promise<void>) | undefined;
@@ -57,6 +62,8 @@ export const tileRoutes: FastifyPluginAsyncZod<TileRoutesOptions> = async (app, 
         freshness.noteChange();
       },
     });
+    // What committed before this process listened was never heard: replicas must have it too.
+    freshness.noteChange();
   });
   app.addHook('onClose', async () => {
     freshness.stop();
@@ -67,6 +74,7 @@ export const tileRoutes: FastifyPluginAsyncZod<TileRoutesOptions> = async (app, 
   // validation (it was validated then, and what it asks for cannot have changed but through a
   // notification, which drops the tile).
   app.addHook('onRequest', async (request, reply) => {
+    if (justWrote(request)) return;
     const tile = cache.byUrl(request.url);
     if (tile) return sendTile(request, reply, tile);
   });
@@ -84,6 +92,8 @@ export const tileRoutes: FastifyPluginAsyncZod<TileRoutesOptions> = async (app, 
       const moment = now();
       const key = { layer: 'assets' as const, ...request.params, variant: service.assetTileVariant(request.query, moment) };
       const make = () => freshness.read(request.readDb, (db) => service.assetTile(db, request.params, request.query, moment));
+      // Someone who just changed something sees it on their map at once, not after the NOTIFY.
+      if (justWrote(request)) return sendTile(request, reply, await make());
       // "Open now" is another minute each minute: such a URL is not remembered for the warm path.
       const url = request.query.openNow ? undefined : request.url;
       return sendTile(request, reply, await cache.through(key, make, url));
@@ -102,6 +112,7 @@ export const tileRoutes: FastifyPluginAsyncZod<TileRoutesOptions> = async (app, 
       const { level, year } = request.query;
       const key = { layer: 'areas' as const, ...request.params, variant: `${level}:${year ?? 'latest'}` };
       const make = () => freshness.read(request.readDb, (db) => service.areaTile(db, request.params, level, year));
+      if (justWrote(request)) return sendTile(request, reply, await make());
       return sendTile(request, reply, await cache.through(key, make, request.url));
     },
   });

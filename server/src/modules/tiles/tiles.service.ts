@@ -80,14 +80,25 @@ export async function assetTile(db: Kysely<DB>, tile: TileParams, query: AssetTi
   return clusterTile(await repository.clustersInTile(db, tile, filters, repository.DENSE_CLUSTER_CELL));
 }
 
+/**
+ * Rounded to whole tile units, a ring can repeat a point (a LineTo of zero length, which the
+ * MVT spec forbids) or collapse; repeats are left out, and rings of fewer than three corners.
+ */
+function tileRing(ring: number[][]): Array<{ x: number; y: number }> {
+  const points: Array<{ x: number; y: number }> = [];
+  for (const [x, y] of ring) {
+    const point = { x: Math.round(x!), y: Math.round(y!) };
+    const previous = points[points.length - 1];
+    if (!previous || previous.x !== point.x || previous.y !== point.y) points.push(point);
+  }
+  return points;
+}
+
 function ringsFromGeoJson(text: string): Rings {
   const geometry = JSON.parse(text) as { type: string; coordinates: unknown };
   const polygons = (geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.type === 'MultiPolygon' ? geometry.coordinates : []) as number[][][][];
-  return polygons.flatMap((polygon) =>
-    polygon
-      .map((ring) => ring.map(([x, y]) => ({ x: Math.round(x!), y: Math.round(y!) })))
-      .filter((ring) => ring.length >= 4),
-  );
+  // Closed: the first point again at the end, so three corners make four points.
+  return polygons.flatMap((polygon) => polygon.map(tileRing).filter((ring) => ring.length >= 4));
 }
 
 /** A vector tile of area outlines and their label points, for one level and year. */

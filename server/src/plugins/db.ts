@@ -145,17 +145,23 @@ async function openReaders(readUrls: readonly string[], primaryPool: pg.Pool, po
   };
 }
 
+/** How often the LISTEN connection is asked whether it is still there, and how long it has. */
+const HEARTBEAT_MS = 20_000;
+const HEARTBEAT_TIMEOUT_MS = 5_000;
+
 /**
  * LISTEN on a connection of its own (a pooled one would be handed to other queries), kept
  * open: when it is lost (a restart of PostgreSQL), it reconnects with a growing pause, and
- * `onReset` tells that what was sent in between was missed.
+ * `onReset` tells that what was sent in between was missed. A connection can also die without
+ * a word (a firewall dropping an idle one, a failover): TCP keepalive and a heartbeat query
+ * notice that too, or a process would keep its tiles forever.
  */
 async function listenOnPostgres(url: string, channel: string, handlers: NotificationHandlers, log: Logger) {
   let stopped = false;
   let client: pg.Client | undefined;
   let retry: NodeJS.Timeout | undefined;
   const connect = async (): Promise<void> => {
-    const next = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+    const next = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
     next.on('notification', (message) => {
       if (message.channel === channel) handlers.onMessage(message.payload ?? '');
     });
@@ -178,11 +184,24 @@ async function listenOnPostgres(url: string, channel: string, handlers: Notifica
     }, delay);
     retry.unref();
   };
+  const heartbeat = setInterval(() => {
+    const current = client;
+    if (!current) return;
+    const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('no answer')), HEARTBEAT_TIMEOUT_MS).unref());
+    Promise.race([current.query('SELECT 1'), timeout]).catch((err: unknown) => {
+      if (client !== current || stopped) return;
+      log.error({ err: { message: (err as Error).message }, channel }, 'notification connection silent; reconnecting');
+      current.end().catch(() => {});
+      scheduleReconnect(250);
+    });
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
   await connect();
   return {
     stop: async () => {
       stopped = true;
       clearTimeout(retry);
+      clearInterval(heartbeat);
       await client?.end().catch(() => {});
     },
   };

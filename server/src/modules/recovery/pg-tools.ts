@@ -10,7 +10,7 @@ export class RecoveryError extends Error {
   override name = 'RecoveryError';
 }
 
-export type PgTool = 'pg_dump' | 'pg_restore';
+export type PgTool = 'pg_dump' | 'pg_restore' | 'psql';
 
 /** Where Debian, Ubuntu (/usr/lib/postgresql/N) and the PGDG RPMs (/usr/pgsql-N) put each major version. */
 function versionedBinaries(tool: PgTool): string[] {

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { chmod, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
@@ -9,7 +10,7 @@ import { openDatabase, openPgliteFolder } from '../../plugins/db.ts';
 import { reapplyErasures } from '../accounts/accounts.service.ts';
 import { erasureJournalIn, readErasures } from '../accounts/erasure-journal.ts';
 import { connectionFor, findPgTool, RecoveryError, runPgTool } from './pg-tools.ts';
-import { journalledErasures, serverMajorVersion, userTables } from './recovery.repository.ts';
+import { announceEverythingChanged, DROP_KWARTIER_OBJECTS, journalledErasures, serverMajorVersion, userTables } from './recovery.repository.ts';
 
 export { RecoveryError };
 
@@ -129,16 +130,23 @@ async function restorePostgres(url: string, dataDir: string, file: string, optio
   }));
   if (before.tables > 0 && !options.replace) refuseToReplace(`the database holds ${before.tables} tables`);
   const fromFile = await journalFileIds(dataDir);
-  const tool = await findPgTool('pg_restore', before.major);
+  const restoreTool = await findPgTool('pg_restore', before.major);
+  const psql = await findPgTool('psql', before.major);
   const { dbname, env } = connectionFor(url);
-  // --clean --if-exists drops what the backup holds before making it again (extensions
-  // included: DROP and CREATE EXTENSION, so that PostGIS and pg_trgm come back as they were);
-  // one transaction: a restore that fails half-way leaves the database as it was.
-  await runPgTool(
-    tool.binary,
-    ['--clean', '--if-exists', '--no-owner', '--single-transaction', '--exit-on-error', `--dbname=${dbname}`, file],
-    env,
-  );
+  // pg_restore writes the backup as SQL (--clean --if-exists: DROP and CREATE EXTENSION too,
+  // so that PostGIS and pg_trgm come back as they were); psql runs it after dropping what
+  // Kwartier made, all in one transaction: a restore that fails half-way leaves the database
+  // as it was, and an older backup comes back whole, without a newer version's tables.
+  // The script holds every row of the backup: in a folder only this user may read, and gone after.
+  const scratch = await mkdtemp(path.join(tmpdir(), 'kwartier-restore-'));
+  const script = path.join(scratch, 'restore.sql');
+  try {
+    await runPgTool(restoreTool.binary, ['--clean', '--if-exists', '--no-owner', '--file', script, file], env);
+    await writeFile(script, `${DROP_KWARTIER_OBJECTS}\n${await readFile(script, 'utf8')}`, { mode: 0o600 });
+    await runPgTool(psql.binary, ['--no-psqlrc', '--quiet', '--single-transaction', '--set', 'ON_ERROR_STOP=1', `--dbname=${dbname}`, '--file', script], env);
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
   const database = await openDatabase({ databaseUrl: url, dataDir: null, poolSize: 2, migrate: false }, quiet);
   try {
     return { backend: 'postgres', ...(await finishRestore(database.db, before.erased, fromFile)) };
@@ -210,6 +218,7 @@ const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
 async function finishRestore(db: Kysely<DB>, fromDatabase: string[], fromFile: string[]) {
   const migrated = await migrateToLatest(db);
   const { erasedAgain } = await reapplyErasures(db, [...fromDatabase, ...fromFile]);
+  await announceEverythingChanged(db);
   return { tables: (await userTables(db)).length, erasedAgain, journal: { fromDatabase: fromDatabase.length, fromFile: fromFile.length }, migrated };
 }
 

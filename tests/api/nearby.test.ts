@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import distance from '@turf/distance';
 import { point } from '@turf/helpers';
 import type { NearbyResult } from '@kwartier/shared';
-import { buildTestApp, clearAssets, ensureDemoAreas } from '../helpers/app.ts';
+import { sql } from 'kysely';
+import { buildTestApp, clearAssets, ensureDemoAreas, testDatabase } from '../helpers/app.ts';
 import { badFields, createAsset } from '../helpers/fixtures.ts';
 
 let app: FastifyInstance;
@@ -91,4 +92,44 @@ describe('nearby search', () => {
     expect(badFields(await app.inject({ url: '/api/assets/nearby?lat=52&lon=4&radius=-5' }))).toEqual(['query.radius']);
     expect(badFields(await app.inject({ url: '/api/assets/nearby?lat=north&lon=4' }))).toEqual(['query.lat']);
   });
+
+  it('pages through many assets that share places exactly as the whole list sorted by distance, then id', async () => {
+    // 30 places at clearly different distances north-east of a point in Amersfoort, ten
+    // assets on each (a grid cell's talents, a buurt's label point): ties at every page edge.
+    const origin = { lon: 5.3872, lat: 52.1561 };
+    const { db } = await testDatabase();
+    await sql`INSERT INTO assets (kind, category, name, status, source, geom, precision)
+              SELECT CASE WHEN i % 3 = 0 THEN 'facility' ELSE 'initiative' END,
+                     CASE WHEN i % 3 = 0 THEN 'buurthuis' ELSE 'inloop' END,
+                     'Plek ' || (i / 10) || '.' || (i % 10), 'published', 'test',
+                     ST_SetSRID(ST_MakePoint(${origin.lon} + (i / 10) * 0.0011, ${origin.lat} + (i / 10) * 0.0007), 4326), 'exact'
+                FROM generate_series(0, 299) AS i`.execute(db);
+    try {
+      const listed = await db
+        .selectFrom('assets')
+        .select(['id', 'kind', sql<number>`ST_X(public_geom)`.as('lon'), sql<number>`ST_Y(public_geom)`.as('lat')])
+        .where('name', 'like', 'Plek %')
+        .execute();
+      for (const kind of [undefined, 'facility']) {
+        const expected = listed
+          .filter((asset) => kind === undefined || asset.kind === kind)
+          .map((asset) => ({ id: asset.id, meters: distance(point([origin.lon, origin.lat]), point([asset.lon, asset.lat]), { units: 'meters' }) }))
+          .sort((a, b) => a.meters - b.meters || (a.id < b.id ? -1 : 1))
+          .slice(0, 60)
+          .map((asset) => asset.id);
+        for (const limit of [1, 7, 20]) {
+          const seen: string[] = [];
+          for (let offset = 0; seen.length < 60; offset += limit) {
+            const page = await nearby(`lat=${origin.lat}&lon=${origin.lon}&radius=5000&limit=${limit}&offset=${offset}${kind ? `&kind=${kind}` : ''}`);
+            seen.push(...page.items.map((asset) => asset.id));
+            if (page.items.length < limit) break;
+          }
+          expect(seen.slice(0, 60), `kind ${kind ?? 'any'}, pages of ${limit}`).toEqual(expected);
+        }
+      }
+    } finally {
+      await sql`DELETE FROM assets WHERE source = 'test' AND name LIKE 'Plek %'`.execute(db);
+    }
+  });
 });
+

@@ -46,9 +46,10 @@ export function distanceMeters(a: Expression<string>, b: Expression<string>): Ra
   return sql<number>`ST_Distance(${asGeography(a)}, ${asGeography(b)}, false)`;
 }
 
-/** Within a distance in metres, on the sphere; uses a GiST index on `(geom::geography)`. */
-export function withinMeters(a: Expression<string>, b: Expression<string>, meters: number): RawBuilder<boolean> {
-  return sql<boolean>`ST_DWithin(${asGeography(a)}, ${asGeography(b)}, ${meters}::double precision, false)`;
+/** Within a distance in metres (a number or an expression), on the sphere; uses a GiST index on `(geom::geography)`. */
+export function withinMeters(a: Expression<string>, b: Expression<string>, meters: number | RawBuilder<number>): RawBuilder<boolean> {
+  const distance = typeof meters === 'number' ? sql`${meters}::double precision` : meters;
+  return sql<boolean>`ST_DWithin(${asGeography(a)}, ${asGeography(b)}, ${distance}, false)`;
 }
 
 /** Index-assisted nearest-neighbour ordering (the `<->` operator) on geography. */

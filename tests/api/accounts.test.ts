@@ -254,6 +254,31 @@ describe('rate limits', () => {
   });
 });
 
+describe('rate limits across e-mail addresses', () => {
+  it('refuses a network that tries more than 100 sign-ins in a window, whichever addresses it tries', async () => {
+    const limited = await buildTestApp({ env: { RATE_LIMIT_WINDOW_SECONDS: '60' } });
+    try {
+      const attempt = (i: number, remoteAddress = '203.0.113.99') =>
+        limited.inject({ method: 'POST', url: '/api/auth/login', remoteAddress, payload: { email: `geraden-${i}@example.org`, password: 'een gok van lengte' } });
+      const statuses: number[] = [];
+      for (let batch = 0; batch < 101; batch += 20) {
+        const answers = await Promise.all(Array.from({ length: Math.min(20, 101 - batch) }, (_, i) => attempt(batch + i)));
+        statuses.push(...answers.map((answer) => answer.statusCode));
+      }
+      expect(statuses.filter((status) => status === 401)).toHaveLength(100);
+      expect(statuses.filter((status) => status === 429)).toHaveLength(1);
+      const refused = await attempt(500);
+      expect(refused.statusCode).toBe(429);
+      expect(refused.json().error.code).toBe('RATE_LIMITED');
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      // Another network is counted apart.
+      expect((await attempt(501, '192.0.2.99')).statusCode).toBe(401);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe('an account that is deleted', () => {
   let person: Agent;
   it('leaves no e-mail address, name, talent text or exact location in any table', async () => {

@@ -5,6 +5,7 @@ import type { FastifyRequest, preHandlerHookHandler } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/types.ts';
 import { clientNetwork } from '../lib/network.ts';
+import { AppError } from '../lib/errors.ts';
 import { newToken } from '../lib/tokens.ts';
 import { appSecret } from '../modules/accounts/accounts.repository.ts';
 import { countHit, deleteEndedWindows } from '../modules/rate-limits/rate-limits.repository.ts';
@@ -118,9 +119,17 @@ export const rateLimitPlugin = fp<{ windowSeconds: number }>(
     app.decorate('limitedTo', (name: string, max: number, per: Per = 'address') => ({
       rateLimit: { max, timeWindow: windowSeconds * 1000, keyGenerator: (request: FastifyRequest) => keyFor(name, per, request) },
     }));
-    app.decorate('limitHandler', (name: string, max: number, per: Per = 'address') =>
-      app.rateLimit({ max, timeWindow: windowSeconds * 1000, keyGenerator: (request: FastifyRequest) => keyFor(name, per, request) }),
-    );
+    // Not app.rateLimit(): every handler it makes shares one "already ran" mark per request,
+    // so of two limits on one route the second never counted (the login's cap per network
+    // across e-mail addresses). This counts in the same table, each limit by itself.
+    const stored = keyHasher(app.db);
+    app.decorate('limitHandler', (name: string, max: number, per: Per = 'address'): preHandlerHookHandler => async (request, reply) => {
+      const { current, ttl } = await countHit(app.db, await stored(`handler:${keyFor(name, per, request)}`), windowSeconds * 1000);
+      if (current <= max) return;
+      const seconds = Math.max(1, Math.ceil(ttl / 1000));
+      reply.header('retry-after', String(seconds));
+      throw new AppError('RATE_LIMITED', 429, `Too many attempts; try again in ${seconds} s`);
+    });
     const stopCleanup = startCleanup(app.db, app.log);
     app.addHook('onClose', async () => stopCleanup());
   },

@@ -428,30 +428,12 @@ export async function publishedExtent(db: Db): Promise<[number, number, number, 
  * location trigger and the statement-level count and reach triggers do what they do for any
  * insert; a statement of 50,000 rows runs those statement triggers once instead of 50 times.
  */
-export type AssetLoadRow = {
-  kind: string;
-  category: string;
-  name: string;
-  description: string;
-  social_capital: string[];
-  inclusion_features: string[];
-  target_groups: string[];
-  languages: string[];
-  characteristics: string[];
-  schedule: unknown;
-  contact: unknown;
-  asks: unknown;
-  offers: unknown;
-  address: unknown;
-  lon: number;
-  lat: number;
-  precision: string;
-  share_contact_with_professionals: boolean;
-  status: string;
-  source: string;
-  source_id: string | null;
-  is_sample: boolean;
-};
+export type AssetLoadRow = Pick<
+  AssetRecord,
+  | 'kind' | 'category' | 'name' | 'description' | 'social_capital' | 'inclusion_features' | 'target_groups' | 'languages'
+  | 'characteristics' | 'schedule' | 'contact' | 'asks' | 'offers' | 'address' | 'precision' | 'share_contact_with_professionals'
+  | 'status' | 'source' | 'source_id' | 'is_sample'
+> & { lon: number; lat: number };
 
 /** The columns of an AssetLoadRow, in order, with their types: the staging table and the recordset. */
 export const ASSET_LOAD_COLUMNS = [

@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (first part; `npm run bench:nearby` alone): the national dataset, loaded once
+ * `npm run bench` (first part; `npm run bench:national` alone): the national dataset, loaded once
  * per database, and what a user of the map waits for on it:
  *
  *   nearby       p50/p95 through the API (Fastify inject) and the same SQL straight to the driver

@@ -24,7 +24,7 @@ export type TileLayer = 'assets' | 'areas';
 /** Where a tile is and which variant of it (its filters, level or year): the cache's key. */
 export type TileKey = { layer: TileLayer; z: number; x: number; y: number; variant: string };
 
-type Entry = { key: string; address: string; layer: TileLayer; tile: CachedTile; urls: Set<string> };
+type Entry = { key: string; address: string; layer: TileLayer; z: number; tile: CachedTile; urls: Set<string> };
 
 /**
  * How far past its edge a tile shows assets, as a share of its width. Symbols at the edge are
@@ -89,6 +89,11 @@ export class TileCache {
   private readonly inFlight = new Map<string, Promise<CachedTile>>();
   /** Request URLs, exactly as sent, that were answered with a kept tile: see `byUrl`. */
   private readonly urlIndex = new Map<string, string>();
+  /**
+   * How many kept asset tiles each zoom has: a notification looks at the zooms kept, without
+   * walking every entry (it comes once per committed write).
+   */
+  private readonly assetZooms = new Map<number, number>();
   private bytes = 0;
   /** Counts invalidations; a tile made across one is not kept. */
   private generation = 0;
@@ -167,9 +172,8 @@ export class TileCache {
     if (message.areas === 'all') this.dropLayer('areas');
     if (message.assets === 'all') this.dropLayer('assets');
     else if (Array.isArray(message.assets)) {
-      const zooms = new Set([...this.entries.values()].filter((e) => e.layer === 'assets').map((e) => Number(e.address.split('/')[1])));
       for (const [lon, lat] of message.assets) {
-        for (const z of zooms) {
+        for (const z of [...this.assetZooms.keys()]) {
           for (const { x, y } of tilesHolding(lon, lat, z)) this.dropAddress(addressOf('assets', z, x, y));
         }
       }
@@ -191,8 +195,11 @@ export class TileCache {
 
   private keep(cacheKey: string, key: TileKey, tile: CachedTile): void {
     if (TileCache.cost(cacheKey, tile) > this.maxBytes) return;
+    // Two requests made the same tile across an invalidation: the later one replaces it.
+    this.drop(cacheKey);
     const address = addressOf(key.layer, key.z, key.x, key.y);
-    this.entries.set(cacheKey, { key: cacheKey, address, layer: key.layer, tile, urls: new Set() });
+    this.entries.set(cacheKey, { key: cacheKey, address, layer: key.layer, z: key.z, tile, urls: new Set() });
+    if (key.layer === 'assets') this.assetZooms.set(key.z, (this.assetZooms.get(key.z) ?? 0) + 1);
     this.bytes += TileCache.cost(cacheKey, tile);
     let keys = this.byAddress.get(address);
     if (!keys) this.byAddress.set(address, (keys = new Set()));
@@ -226,6 +233,11 @@ export class TileCache {
     const keys = this.byAddress.get(entry.address);
     keys?.delete(cacheKey);
     if (keys?.size === 0) this.byAddress.delete(entry.address);
+    if (entry.layer === 'assets') {
+      const left = (this.assetZooms.get(entry.z) ?? 1) - 1;
+      if (left > 0) this.assetZooms.set(entry.z, left);
+      else this.assetZooms.delete(entry.z);
+    }
   }
 
   private dropAddress(address: string): void {
